@@ -1,0 +1,61 @@
+"""Make every Python block of every page of docs/ a pytest test.
+
+One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
+page, as in a notebook, in the harness's fast mode. A block after a failed one is
+skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import harness
+from .executor import PageRun, describe_failure
+from .pages import DOCS, PageError, load_page
+
+
+def pytest_configure(config):
+    harness.quiet_tensorflow()
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".md" and file_path.parent == DOCS:
+        return CoursePage.from_parent(parent, path=file_path)
+
+
+class CoursePage(pytest.File):
+    def collect(self):
+        try:
+            self.page = load_page(self.path)
+        except PageError as error:
+            raise self.CollectError(str(error)) from error
+        for block in self.page.blocks:
+            yield CodeBlockItem.from_parent(self, name=f"ligne {block.lineno}", block=block)
+
+    def setup(self):
+        self._environment = harness.prepared("fast")
+        self._environment.__enter__()
+        self.run = PageRun(self.page)
+
+    def teardown(self):
+        self._environment.__exit__(None, None, None)
+
+
+class CodeBlockItem(pytest.Item):
+    def __init__(self, *, block, **kwargs):
+        super().__init__(**kwargs)
+        self.block = block
+
+    def runtest(self):
+        run = self.parent.run
+        if run.failed is not None:
+            pytest.skip(f"non exécuté : le bloc de la ligne {run.failed.lineno} a échoué avant lui")
+        result = run.run_block(self.block)
+        if result.skipped:
+            pytest.skip(result.skipped)
+
+    def repr_failure(self, excinfo):
+        return describe_failure(self.parent.page, excinfo.value)
+
+    def reportinfo(self):
+        return self.path, self.block.lineno - 1, f"bloc de la ligne {self.block.lineno}"
