@@ -1,8 +1,8 @@
 """Régénère les figures du site en exécutant le code des pages.
 
-    python scripts/generate_figures.py                 # toutes les pages, mode complet
-    python scripts/generate_figures.py --mode fast     # substituts et calcul réduit (CPU)
-    python scripts/generate_figures.py --page convolution-pooling
+python scripts/generate_figures.py                 # toutes les pages, mode complet
+python scripts/generate_figures.py --mode fast     # substituts et calcul réduit (CPU)
+python scripts/generate_figures.py --page convolution-pooling
 """
 
 import sys

@@ -46,7 +46,9 @@ def _expectation(page: Page, block: CodeBlock) -> tuple[str | None, object]:
         if mark.name == "skip":
             reason = mark.kwargs.get("reason") or (mark.args[0] if mark.args else "")
             if not reason:
-                raise PageError(f"{where(page, block)} : un bloc ignoré doit dire pourquoi (reason=...).")
+                raise PageError(
+                    f"{where(page, block)} : un bloc ignoré doit dire pourquoi (reason=...)."
+                )
             return "skip", reason
         if mark.name == "xfail":
             return "raises", mark.kwargs.get("raises", Exception)
@@ -132,7 +134,9 @@ def describe_failure(page: Page, error: BaseException) -> str:
         if frame.filename == str(page.path)
     ]
     if isinstance(error, SyntaxError) and error.filename == str(page.path):
-        frames.append(traceback.FrameSummary(error.filename, error.lineno, "<bloc>", line=error.text))
+        frames.append(
+            traceback.FrameSummary(error.filename, error.lineno, "<bloc>", line=error.text)
+        )
     lines = [f"Échec de {page.label}"]
     lines += [f"  ligne {frame.lineno} : {(frame.line or '').strip()}" for frame in frames]
     lines += ["".join(traceback.format_exception_only(error)).rstrip()]

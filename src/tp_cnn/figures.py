@@ -56,7 +56,7 @@ def match_figures(page: Page, results: list[BlockResult]) -> list[tuple[str, Blo
             "Placez un lien d'image après chaque bloc qui dessine, un par figure."
         )
     pairs = []
-    for ref, (result, figure) in zip(page.figures, drawn):
+    for ref, (result, figure) in zip(page.figures, drawn, strict=True):
         if ref.lineno < result.block.lineno:
             raise PageError(
                 f"{page.label}, ligne {ref.lineno} : la figure {ref.path} est placée avant "
@@ -66,32 +66,48 @@ def match_figures(page: Page, results: list[BlockResult]) -> list[tuple[str, Blo
     return pairs
 
 
-def write_page_figures(page: Page, results: list[BlockResult], info: harness.RunInfo, seconds: float) -> list[Path]:
-    pairs = match_figures(page, results)
-    rendered = {}
-    for path, result, figure in pairs:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=Path(path).suffix[1:], bbox_inches="tight", metadata={"Software": None} if path.endswith(".png") else None)
-        rendered[path] = (buffer.getvalue(), result)
-    date = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+def _render(figure, path: str) -> bytes:
+    buffer = io.BytesIO()
+    png = path.endswith(".png")
+    figure.savefig(
+        buffer,
+        format=Path(path).suffix[1:],
+        bbox_inches="tight",
+        metadata={"Software": None} if png else None,
+        pil_kwargs={"optimize": True} if png else None,
+    )
+    return buffer.getvalue()
+
+
+def write_page_figures(
+    page: Page, results: list[BlockResult], info: harness.RunInfo, seconds: float
+) -> list[Path]:
+    """Render every figure first, then replace the files and the manifest."""
+    rendered = {
+        path: (_render(figure, path), result)
+        for path, result, figure in match_figures(page, results)
+    }
+    provenance = {
+        "mode": info.mode,
+        "data": info.data,
+        "epochs": info.epochs,
+        "device": _device(),
+        "tensorflow": _tensorflow_version(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "page_seconds": round(seconds, 1),
+    }
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8")) if MANIFEST.exists() else {}
-    manifest = {key: value for key, value in manifest.items() if value.get("page") != page.name}
+    manifest = {key: entry for key, entry in manifest.items() if entry.get("page") != page.name}
     for path, (data, result) in rendered.items():
         manifest[path] = {
             "page": page.name,
             "block_line": result.block.lineno,
             "code_sha256": hashlib.sha256(result.block.code.encode()).hexdigest()[:16],
-            "mode": info.mode,
-            "data": info.data,
-            "epochs": info.epochs,
-            "device": _device(),
-            "tensorflow": _tensorflow_version(),
-            "date": date,
-            "page_seconds": round(seconds, 1),
+            **provenance,
         }
-    for path, (data, _) in rendered.items():
         _replace(DOCS / path, data)
-    _replace(MANIFEST, (json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n").encode())
+    text = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
+    _replace(MANIFEST, text.encode())
     return [DOCS / path for path in rendered]
 
 
@@ -108,9 +124,15 @@ def main(argv: list[str] | None = None) -> int:
         prog="generate_figures.py",
         description="Exécute les pages du cours et régénère les figures qu'elles déclarent.",
     )
-    parser.add_argument("--page", help="nom d'une page (par exemple convolution-pooling) ; par défaut, toutes")
-    parser.add_argument("--mode", choices=harness.MODES, default="full",
-                        help="full : les pages telles qu'écrites ; fast : substituts et calcul réduit (CPU)")
+    parser.add_argument(
+        "--page", help="nom d'une page (par exemple convolution-pooling) ; par défaut, toutes"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=harness.MODES,
+        default="full",
+        help="full : les pages telles qu'écrites ; fast : substituts et calcul réduit (CPU)",
+    )
     args = parser.parse_args(argv)
     harness.quiet_tensorflow()
     try:
@@ -125,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
             written = generate(page, args.mode)
         except Exception as error:  # report, keep the previous figures, go on
             failures += 1
-            print(f"{describe_failure(page, error)}\n→ Les figures précédentes de {page.name} sont conservées.",
-                  file=sys.stderr)
+            kept = f"→ Les figures précédentes de {page.name} sont conservées."
+            print(f"{describe_failure(page, error)}\n{kept}", file=sys.stderr)
             continue
-        print(f"{page.name} : {len(written)} figure(s) écrite(s) en {time.perf_counter() - start:.1f} s")
+        seconds = time.perf_counter() - start
+        print(f"{page.name} : {len(written)} figure(s) écrite(s) en {seconds:.1f} s")
     return 1 if failures else 0

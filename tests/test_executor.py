@@ -1,0 +1,104 @@
+import pytest
+
+from tp_cnn import harness
+from tp_cnn.executor import BlockFailure, PageRun, describe_failure
+from tp_cnn.pages import DOCS, PageError, load_page
+
+
+def run_page(path):
+    with harness.prepared("fast"):
+        run = PageRun(load_page(path))
+        return run, run.run()
+
+
+def test_blocks_share_one_namespace_and_their_output_is_captured(write_page):
+    _, results = run_page(write_page("```python\nx = 2\n```\n\n```python\nprint(x * 21)\n```\n"))
+    assert [result.output for result in results] == ["", "42\n"]
+
+
+def test_an_output_shown_on_the_page_is_checked(write_page):
+    path = write_page(
+        """
+        ```python
+        print(6 * 7)
+        ```
+
+        <!--pytest-codeblocks:expected-output-->
+
+        ```text
+        43
+        ```
+        """
+    )
+    with pytest.raises(BlockFailure, match=r"page\.md, bloc de la ligne 1 .*ne correspond"):
+        run_page(path)
+
+
+def test_an_error_names_the_page_and_the_failing_line(write_page):
+    path = write_page("```python\nx = 1\ny = undefined_name\n```\n")
+    with harness.prepared("fast"):
+        run = PageRun(load_page(path))
+        with pytest.raises(NameError) as excinfo:
+            run.run()
+    report = describe_failure(run.page, excinfo.value)
+    assert "page.md" in report
+    assert "ligne 3 : y = undefined_name" in report
+    assert run.failed.lineno == 1
+
+
+def test_a_typo_in_the_real_page_fails_with_its_name_and_line(tmp_path):
+    broken = (DOCS / "convolution-pooling.md").read_text(encoding="utf-8")
+    assert "conv(grayscale, contour1)" in broken
+    path = tmp_path / "convolution-pooling.md"
+    path.write_text(broken.replace("conv(grayscale, contour1)", "conv(grayscale, contuor1)"))
+    with harness.prepared("fast"):
+        run = PageRun(load_page(path))
+        with pytest.raises(NameError) as excinfo:
+            run.run()
+    report = describe_failure(run.page, excinfo.value)
+    assert "convolution-pooling.md" in report
+    assert "edges = conv(grayscale, contuor1)" in report
+    assert "NameError: name 'contuor1' is not defined" in report
+
+
+def test_a_syntax_error_names_the_page_and_line(write_page):
+    path = write_page("# Titre\n\n```python\nx = (1,\n```\n")
+    with harness.prepared("fast"):
+        run = PageRun(load_page(path))
+        with pytest.raises(SyntaxError) as excinfo:
+            run.run()
+    assert "ligne 4" in describe_failure(run.page, excinfo.value)
+
+
+def test_an_expected_error_must_be_raised(write_page):
+    page = """
+        <!--pytest.mark.xfail(raises=ZeroDivisionError, strict=True)-->
+
+        ```python
+        1 / {}
+        ```
+        """
+    _, results = run_page(write_page(page.format(0)))
+    assert results[0].output == "ZeroDivisionError: division by zero\n"
+    with pytest.raises(BlockFailure, match="doit lever ZeroDivisionError"):
+        run_page(write_page(page.format(1), "other.md"))
+
+
+def test_a_skipped_block_is_not_run_and_says_why(write_page):
+    path = write_page(
+        '<!--pytest.mark.skip(reason="à compléter")-->\n\n```python\nraise SystemExit\n```\n'
+    )
+    _, results = run_page(path)
+    assert results[0].skipped == "à compléter"
+
+
+def test_a_skipped_block_without_a_reason_is_refused(write_page):
+    path = write_page("<!--pytest.mark.skip-->\n\n```python\nx = 1\n```\n")
+    with pytest.raises(PageError, match="dire pourquoi"):
+        run_page(path)
+
+
+def test_figures_are_collected_per_block(write_page):
+    code = "```python\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n```\n"
+    _, results = run_page(write_page(code + "\n```python\nx = 1\n```\n"))
+    assert [len(result.figures) for result in results] == [1, 0]

@@ -1,0 +1,72 @@
+"""The built site: strict build, solutions collapsed, and nothing loaded from another host."""
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tp_cnn.pages import ROOT
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    build = subprocess.run(
+        [str(mkdocs), "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+    )
+    assert build.returncode == 0, build.stderr
+    return out
+
+
+class _Resources(HTMLParser):
+    """URLs that a browser fetches by itself when it shows the page (not <a> links)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"script", "img", "iframe", "source", "audio", "video"} and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") not in {"canonical"}:
+            self.urls.append(attrs["href"])
+
+
+def _is_remote(url: str) -> bool:
+    return bool(re.match(r"(https?:)?//", url))
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 3
+    for page in pages:
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.urls, page
+        assert not [url for url in parser.urls if _is_remote(url)], page
+    for sheet in site.rglob("*.css"):
+        urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", sheet.read_text(encoding="utf-8"))
+        assert not [url for url in urls if _is_remote(url)], sheet
+
+
+def test_the_first_page_has_collapsed_solutions_math_and_figures(site):
+    html = (site / "convolution-pooling" / "index.html").read_text(encoding="utf-8")
+    solutions = re.findall(r"<details class=\"tf\"( open)?>", html)
+    assert len(solutions) >= 6
+    assert not any(solutions), "une solution est dépliée par défaut"
+    assert r"\text{kernel\_height}" in html
+    assert html.count('class="arithmatex"') >= 10
+    images = re.findall(r'<img[^>]+src="([^"]+)"', html)
+    assert len(images) == 8
+    for src in images:
+        assert (site / "convolution-pooling" / src).resolve().is_file(), src
+    assert "katex.min.js" in html
