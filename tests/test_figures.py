@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 import pytest
@@ -79,3 +80,16 @@ def test_every_committed_figure_has_its_provenance():
     for path, entry in manifest.items():
         assert (figures.DOCS / path).is_file(), path
         assert {"page", "block_line", "code_sha256", "mode", "data", "device", "date"} <= set(entry)
+
+
+def test_every_committed_figure_comes_from_the_current_code_of_its_page():
+    """A block that draws was edited without `make figures`: its figures are stale."""
+    manifest = json.loads(figures.MANIFEST.read_text(encoding="utf-8"))
+    for page in figures.course_pages():
+        for ref in page.figures:
+            block = [block for block in page.blocks if block.lineno < ref.lineno][-1]
+            digest = hashlib.sha256(block.code.encode()).hexdigest()[:16]
+            assert manifest[ref.path]["code_sha256"] == digest, (
+                f"{ref.path} : le code qui la dessine a changé ; lancez "
+                f'make figures ARGS="--page {page.name}"'
+            )
