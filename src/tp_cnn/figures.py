@@ -89,8 +89,6 @@ def write_page_figures(
     }
     provenance = {
         "mode": info.mode,
-        "data": info.data,
-        "epochs": info.epochs,
         "device": _device(),
         "tensorflow": _tensorflow_version(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -103,6 +101,8 @@ def write_page_figures(
             "page": page.name,
             "block_line": result.block.lineno,
             "code_sha256": hashlib.sha256(result.block.code.encode()).hexdigest()[:16],
+            "data": result.data,
+            "epochs": result.epochs,
             **provenance,
         }
         _replace(DOCS / path, data)
@@ -115,7 +115,7 @@ def generate(page: Page, mode: str) -> list[Path]:
     """Run a page from its first block to its last, then write its figures."""
     start = time.perf_counter()
     with harness.prepared(mode) as info:
-        results = PageRun(page).run()
+        results = PageRun(page, info).run()
         return write_page_figures(page, results, info, time.perf_counter() - start)
 
 

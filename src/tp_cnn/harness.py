@@ -1,33 +1,52 @@
 """Where the workload of a page is set: the environment in which its blocks run.
 
-Two modes share the page's code unchanged:
-- "full": the page as written (real data, every epoch, GPU if any);
-- "fast": the same code, for tests and quick previews on a CPU. Stand-ins for data
-  that cannot be had offline plug in here, and mark the run as such.
+Two modes run the page's code unchanged:
+
+- "full": the page as written (real data, downloaded or read from the Keras cache,
+  every epoch, GPU if any). A download that fails stops the page with a French message.
+- "fast": the same code, for the tests and quick previews on a CPU. Nothing is
+  downloaded: data and weights come from the Keras cache (`$KERAS_HOME`, `~/.keras` by
+  default) when they are there, otherwise from stand-ins of the same shapes and dtypes,
+  announced by a `StandInWarning`. `fit`, `evaluate` and `predict` see at most
+  `FAST_SAMPLES` samples, and `fit` at most `FAST_EPOCHS` epochs.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import sys
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from unittest import mock
+
+import numpy as np
 
 MODES = ("fast", "full")
+FAST_SAMPLES = 256
+FAST_EPOCHS = 2
 
 # Width of the text that Keras' `summary()` prints, so that the outputs shown on the
 # pages do not depend on the terminal.
 SUMMARY_COLUMNS = "80"
 
 
+class StandInWarning(UserWarning):
+    """Stand-in data or weights are used in place of real ones."""
+
+
+class DataUnavailable(Exception):
+    """Real data or weights cannot be had (no network and not in the Keras cache)."""
+
+
 @dataclass
 class RunInfo:
-    """What a run of a page used: recorded with every figure it draws."""
+    """What a run of a page uses, as it goes: recorded with every figure it draws."""
 
     mode: str
     data: str = "réelles"  # "substituts" once a stand-in dataset or weight is used
-    epochs: int | None = None
+    epochs: int | None = None  # epochs run by the last `fit`
 
 
 def quiet_tensorflow() -> None:
@@ -37,25 +56,138 @@ def quiet_tensorflow() -> None:
 
 @contextmanager
 def prepared(mode: str = "fast") -> Iterator[RunInfo]:
-    """Run a page's blocks inside this: fresh plots and Keras state, fixed width."""
+    """Run a page's blocks inside this: fresh plots and Keras state, workload of the mode."""
     if mode not in MODES:
         raise ValueError(f"Mode inconnu : « {mode} ». Modes possibles : {', '.join(MODES)}.")
     quiet_tensorflow()
+    import keras
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    previous_columns = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = SUMMARY_COLUMNS
+    info = RunInfo(mode)
     plt.close("all")
-    if "keras" in sys.modules:  # layer names restart at "conv2d", "sequential", ...
-        sys.modules["keras"].backend.clear_session()
-    try:
-        yield RunInfo(mode)
-    finally:
-        plt.close("all")
-        if previous_columns is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = previous_columns
+    keras.backend.clear_session()  # layer names restart at "conv2d", "sequential", ...
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch.dict(os.environ, {"COLUMNS": SUMMARY_COLUMNS}))
+        for target, new in _patches(keras, info).items():
+            stack.enter_context(mock.patch(target, new))
+        try:
+            yield info
+        finally:
+            plt.close("all")
+
+
+def _patches(keras, info: RunInfo) -> dict:
+    download = keras.src.utils.file_utils.urlretrieve
+    fit, evaluate, predict = keras.Model.fit, keras.Model.evaluate, keras.Model.predict
+    vgg16 = keras.applications.VGG16
+    fast = info.mode == "fast"
+
+    def no_download(url, *args, **kwargs):
+        if fast:
+            raise DataUnavailable(url)
+        try:
+            return download(url, *args, **kwargs)
+        except Exception as error:
+            raise DataUnavailable(
+                f"Téléchargement impossible de {url} ({error}). Sans réseau, remplissez le "
+                "cache de Keras (dossier datasets/ ou models/ de $KERAS_HOME, ~/.keras par "
+                'défaut) ou lancez le mode rapide : make figures ARGS="--mode fast".'
+            ) from error
+
+    def real_or_stand_in(load, stand_in, what):
+        @functools.wraps(load)
+        def wrapper(*args, **kwargs):
+            try:
+                return load(*args, **kwargs)
+            except DataUnavailable:
+                if not fast:
+                    raise
+            info.data = "substituts"
+            warnings.warn(
+                f"{what} n'est pas dans le cache de Keras : données de substitution de mêmes "
+                "formes et types, sans valeur réelle.",
+                StandInWarning,
+                stacklevel=2,
+            )
+            return stand_in(*args, **kwargs)
+
+        return wrapper
+
+    def capped_fit(model, x=None, y=None, *args, epochs=1, validation_data=None, **kwargs):
+        if fast:
+            x, y = _head(x), _head(y)
+            epochs = min(epochs, FAST_EPOCHS)
+            if validation_data is not None:
+                validation_data = tuple(_head(part) for part in validation_data)
+            kwargs["verbose"] = 0
+        info.epochs = epochs
+        return fit(model, x, y, *args, epochs=epochs, validation_data=validation_data, **kwargs)
+
+    def capped_evaluate(model, x=None, y=None, *args, **kwargs):
+        if fast:
+            x, y, kwargs["verbose"] = _head(x), _head(y), 0
+        return evaluate(model, x, y, *args, **kwargs)
+
+    def capped_predict(model, x, *args, **kwargs):
+        if fast:
+            x, kwargs["verbose"] = _head(x), 0
+        return predict(model, x, *args, **kwargs)
+
+    def vgg16_without_weights(*args, **kwargs):
+        return vgg16(*args, **{**kwargs, "weights": None})
+
+    stand_in_vgg16 = real_or_stand_in(vgg16, vgg16_without_weights, "Les poids ImageNet de VGG16")
+    return {
+        "keras.src.utils.file_utils.urlretrieve": no_download,
+        "keras.datasets.cifar10.load_data": real_or_stand_in(
+            keras.datasets.cifar10.load_data, stand_in_cifar10, "CIFAR-10"
+        ),
+        "keras.datasets.fashion_mnist.load_data": real_or_stand_in(
+            keras.datasets.fashion_mnist.load_data, stand_in_fashion_mnist, "Fashion-MNIST"
+        ),
+        "keras.applications.VGG16": stand_in_vgg16,
+        "keras.applications.vgg16.VGG16": stand_in_vgg16,
+        "keras.Model.fit": capped_fit,
+        "keras.Model.evaluate": capped_evaluate,
+        "keras.Model.predict": capped_predict,
+    }
+
+
+def _head(data):
+    return data[:FAST_SAMPLES] if isinstance(data, np.ndarray) else data
+
+
+def _images(count: int, shape: tuple, labels: np.ndarray, seed: int) -> np.ndarray:
+    """uint8 images whose class shows in their coarse pattern: a CNN can learn them."""
+    rng = np.random.default_rng(seed)
+    height, width, channels = shape
+    coarse = rng.uniform(0, 255, size=(10, 4, 4, channels)).astype(np.float32)
+    templates = coarse.repeat(height // 4 + 1, axis=1).repeat(width // 4 + 1, axis=2)
+    noise = rng.integers(0, 256, size=(count, height, width, channels), dtype=np.uint8)
+    images = 0.7 * templates[labels, :height, :width] + np.float32(0.3) * noise
+    return images.astype(np.uint8).reshape((count, *shape))
+
+
+def _labels(count: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).permutation(np.arange(count) % 10).astype(np.uint8)
+
+
+def stand_in_cifar10():
+    """Same shapes and dtypes as `cifar10.load_data()`: uint8 (N, 32, 32, 3), (N, 1)."""
+    y_train, y_test = _labels(50000, 1), _labels(10000, 2)
+    return (
+        (_images(50000, (32, 32, 3), y_train, 3), y_train.reshape(-1, 1)),
+        (_images(10000, (32, 32, 3), y_test, 4), y_test.reshape(-1, 1)),
+    )
+
+
+def stand_in_fashion_mnist():
+    """Same shapes and dtypes as `fashion_mnist.load_data()`: uint8 (N, 28, 28), (N,)."""
+    y_train, y_test = _labels(60000, 5), _labels(10000, 6)
+    return (
+        (_images(60000, (28, 28, 1), y_train, 7)[..., 0], y_train),
+        (_images(10000, (28, 28, 1), y_test, 8)[..., 0], y_test),
+    )

@@ -34,8 +34,7 @@ class CoursePage(pytest.File):
 
     def setup(self):
         self._environment = harness.prepared("fast")
-        self._environment.__enter__()
-        self.run = PageRun(self.page)
+        self.run = PageRun(self.page, self._environment.__enter__())
 
     def teardown(self):
         self._environment.__exit__(None, None, None)
