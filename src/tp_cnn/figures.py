@@ -14,6 +14,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -111,10 +112,10 @@ def write_page_figures(
     return [DOCS / path for path in rendered]
 
 
-def generate(page: Page, mode: str) -> list[Path]:
+def generate(page: Page, mode: str, workdir: Path | None = None) -> list[Path]:
     """Run a page from its first block to its last, then write its figures."""
     start = time.perf_counter()
-    with harness.prepared(mode) as info:
+    with harness.prepared(mode, workdir) as info:
         results = PageRun(page, info).run()
         return write_page_figures(page, results, info, time.perf_counter() - start)
 
@@ -141,10 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     failures = 0
+    workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages, in order
     for page in pages:
         start = time.perf_counter()
         try:
-            written = generate(page, args.mode)
+            written = generate(page, args.mode, workdir)
         except Exception as error:  # report, keep the previous figures, go on
             failures += 1
             kept = f"→ Les figures précédentes de {page.name} sont conservées."

@@ -9,16 +9,24 @@ Two modes run the page's code unchanged:
   default) when they are there, otherwise from stand-ins of the same shapes and dtypes,
   announced by a `StandInWarning`. `fit`, `evaluate` and `predict` see at most
   `FAST_SAMPLES` samples, and `fit` at most `FAST_EPOCHS` epochs.
+
+In both modes a file that Keras would download is first looked for in the offline
+copies of `OFFLINE_MIRRORS` (Debian's `dataset-fashion-mnist` ships the real
+Fashion-MNIST archives), and the page runs in its own working directory, so that the
+files it writes (saved models, its results table) never land in the repository.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, chdir, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -30,6 +38,9 @@ FAST_EPOCHS = 2
 # Width of the text that Keras' `summary()` prints, so that the outputs shown on the
 # pages do not depend on the terminal.
 SUMMARY_COLUMNS = "80"
+
+# Offline copies of files that Keras downloads, found by file name.
+OFFLINE_MIRRORS = (Path("/usr/share/datasets/fashion-mnist"),)
 
 
 class StandInWarning(UserWarning):
@@ -54,9 +65,19 @@ def quiet_tensorflow() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def offline_copy(url: str) -> Path | None:
+    """A local copy of the file behind `url`, if this machine has one."""
+    name = url.rsplit("/", 1)[-1]
+    return next((path for d in OFFLINE_MIRRORS if (path := d / name).is_file()), None)
+
+
 @contextmanager
-def prepared(mode: str = "fast") -> Iterator[RunInfo]:
-    """Run a page's blocks inside this: fresh plots and Keras state, workload of the mode."""
+def prepared(mode: str = "fast", workdir: Path | None = None) -> Iterator[RunInfo]:
+    """Run a page's blocks inside this: fresh plots and Keras state, workload of the mode.
+
+    The blocks run in `workdir` (a fresh temporary directory if none is given): pages
+    that run one after the other in the same `workdir` share the files they write.
+    """
     if mode not in MODES:
         raise ValueError(f"Mode inconnu : « {mode} ». Modes possibles : {', '.join(MODES)}.")
     quiet_tensorflow()
@@ -70,6 +91,9 @@ def prepared(mode: str = "fast") -> Iterator[RunInfo]:
     plt.close("all")
     keras.backend.clear_session()  # layer names restart at "conv2d", "sequential", ...
     with ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tp-cnn-")))
+        stack.enter_context(chdir(workdir))
         stack.enter_context(mock.patch.dict(os.environ, {"COLUMNS": SUMMARY_COLUMNS}))
         for target, new in _patches(keras, info).items():
             stack.enter_context(mock.patch(target, new))
@@ -85,11 +109,14 @@ def _patches(keras, info: RunInfo) -> dict:
     vgg16 = keras.applications.VGG16
     fast = info.mode == "fast"
 
-    def no_download(url, *args, **kwargs):
+    def fetch(url, filename, *args, **kwargs):
+        if copy := offline_copy(url):
+            shutil.copyfile(copy, filename)
+            return filename, None
         if fast:
             raise DataUnavailable(url)
         try:
-            return download(url, *args, **kwargs)
+            return download(url, filename, *args, **kwargs)
         except Exception as error:
             raise DataUnavailable(
                 f"Téléchargement impossible de {url} ({error}). Sans réseau, remplissez le "
@@ -141,7 +168,7 @@ def _patches(keras, info: RunInfo) -> dict:
 
     stand_in_vgg16 = real_or_stand_in(vgg16, vgg16_without_weights, "Les poids ImageNet de VGG16")
     return {
-        "keras.src.utils.file_utils.urlretrieve": no_download,
+        "keras.src.utils.file_utils.urlretrieve": fetch,
         "keras.datasets.cifar10.load_data": real_or_stand_in(
             keras.datasets.cifar10.load_data, stand_in_cifar10, "CIFAR-10"
         ),

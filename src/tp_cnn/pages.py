@@ -22,6 +22,7 @@ DOCS = ROOT / "docs"
 FIGURES = DOCS / "figures"
 
 _FIGURE_LINK = re.compile(r"!\[[^\]]*\]\((?P<path>figures/[^)\s]+)")
+_NAV_ENTRY = re.compile(r"^\s*-\s.*?(?P<file>[\w./-]+\.md)\s*$", re.MULTILINE)
 
 
 class PageError(Exception):
@@ -71,9 +72,20 @@ def load_page(path: Path) -> Page:
     return Page(path, python_blocks, figures)
 
 
+def reading_order(path: Path) -> tuple[int, str]:
+    """Sort key of a page: its place in the site's navigation (mkdocs.yml), then its name.
+
+    A page may use files that an earlier page wrote (the TP's results table): pages are
+    always run in the order in which students read them.
+    """
+    nav = _NAV_ENTRY.findall((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    name = Path(path).name
+    return (nav.index(name) if name in nav else len(nav), name)
+
+
 def course_pages(docs: Path = DOCS) -> list[Page]:
-    """Every page of docs/ that holds at least one Python block, by file name."""
-    pages = (load_page(path) for path in sorted(Path(docs).glob("*.md")))
+    """Every page of docs/ that holds at least one Python block, in reading order."""
+    pages = (load_page(path) for path in sorted(Path(docs).glob("*.md"), key=reading_order))
     return [page for page in pages if page.blocks]
 
 

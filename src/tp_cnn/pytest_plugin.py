@@ -2,20 +2,39 @@
 
 One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
 page, as in a notebook, in the harness's fast mode. A block after a failed one is
-skipped, with the reason.
+skipped, with the reason. Pages run in reading order (the site's navigation), all in
+one temporary working directory, as a student running them one after the other would.
 """
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from . import harness
 from .executor import PageRun, describe_failure
-from .pages import DOCS, PageError, load_page
+from .pages import DOCS, PageError, load_page, reading_order
+
+WORKDIR = pytest.StashKey[Path]()
 
 
 def pytest_configure(config):
     harness.quiet_tensorflow()
+    config.stash[WORKDIR] = Path(tempfile.mkdtemp(prefix="tp-cnn-pages-"))
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config.stash.get(WORKDIR, ""), ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items):
+    def page_order(item):
+        return reading_order(item.path) if isinstance(item, CodeBlockItem) else (-1, "")
+
+    items.sort(key=page_order)  # stable: blocks keep their order within a page
 
 
 def pytest_collect_file(file_path, parent):
@@ -33,7 +52,7 @@ class CoursePage(pytest.File):
             yield CodeBlockItem.from_parent(self, name=f"ligne {block.lineno}", block=block)
 
     def setup(self):
-        self._environment = harness.prepared("fast")
+        self._environment = harness.prepared("fast", self.config.stash[WORKDIR])
         self.run = PageRun(self.page, self._environment.__enter__())
 
     def teardown(self):
