@@ -73,12 +73,29 @@ def _normalized(text: str, ignore_whitespace: bool) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
-class PageRun:
-    """The state of one page being run: its namespace, and the first failure if any."""
+class _Tee(io.StringIO):
+    """Keeps what a block prints and shows it as it comes (Keras' progress bars)."""
 
-    def __init__(self, page: Page, info: RunInfo | None = None):
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text):
+        self.stream.write(text)
+        self.stream.flush()
+        return super().write(text)
+
+
+class PageRun:
+    """The state of one page being run: its namespace, and the first failure if any.
+
+    With `echo`, what the blocks print is also shown as they run.
+    """
+
+    def __init__(self, page: Page, info: RunInfo | None = None, echo: bool = False):
         self.page = page
         self.info = info or RunInfo("full")
+        self.echo = echo
         self.namespace: dict = {"__name__": "__main__"}
         self.failed: CodeBlock | None = None
 
@@ -88,7 +105,7 @@ class PageRun:
         kind, expected = _expectation(self.page, block)
         if kind == "skip":
             return BlockResult(block, skipped=str(expected))
-        buffer = io.StringIO()
+        buffer = _Tee(sys.stdout) if self.echo else io.StringIO()
         start = time.perf_counter()
         try:
             # Leading newlines make the line numbers those of the page.

@@ -22,6 +22,7 @@ import functools
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, chdir, contextmanager
@@ -58,6 +59,7 @@ class RunInfo:
     mode: str
     data: str = "réelles"  # "substituts" once a stand-in dataset or weight is used
     epochs: int | None = None  # epochs run by the last `fit`
+    fit_seconds: float = 0.0  # time spent in `fit`, all calls together
 
 
 def quiet_tensorflow() -> None:
@@ -151,7 +153,11 @@ def _patches(keras, info: RunInfo) -> dict:
                 validation_data = tuple(_head(part) for part in validation_data)
             kwargs["verbose"] = 0
         info.epochs = epochs
-        return fit(model, x, y, *args, epochs=epochs, validation_data=validation_data, **kwargs)
+        start = time.perf_counter()
+        try:
+            return fit(model, x, y, *args, epochs=epochs, validation_data=validation_data, **kwargs)
+        finally:
+            info.fit_seconds += time.perf_counter() - start
 
     def capped_evaluate(model, x=None, y=None, *args, **kwargs):
         if fast:

@@ -1,7 +1,11 @@
-"""MkDocs hook: show, under each generated figure, where it comes from.
+"""MkDocs hook: show where each generated figure and result comes from.
 
-The caption is read from docs/figures/manifest.json (written by the figure script). A
-figure drawn from stand-in data gets a visible warning: it is not a real result.
+Everything is read from docs/figures/manifest.json (written by the figure script):
+
+- under each generated figure, a discreet caption (mode, data, epochs, device, date), and
+  a visible warning when the figure comes from stand-in data or a shortened training;
+- on a page, the line `<!-- tableau-des-resultats -->` is replaced by the TP's
+  comparison table, with the same warnings.
 """
 
 from __future__ import annotations
@@ -11,10 +15,21 @@ import re
 from pathlib import Path
 
 _FIGURE_LINE = re.compile(r"^(?P<indent>\s*)!\[[^\]]*\]\((?P<path>figures/[^)\s]+)\)\s*$")
+RESULTS_MARKER = "<!-- tableau-des-resultats -->"
 _MODES = {"full": "exécution complète", "fast": "exécution rapide (calcul réduit)"}
 
 
+def _warnings(entry: dict) -> list[str]:
+    found = []
+    if entry["data"] != "réelles":
+        found.append("tracée avec des données de substitution")
+    if entry["mode"] == "fast" and entry.get("epochs"):
+        found.append("après un entraînement raccourci (quelques pas seulement)")
+    return found
+
+
 def caption(entry: dict) -> str:
+    """The provenance line of a figure; `entry` merges its page's and its own records."""
     parts = [
         "Figure produite par le code ci-dessus",
         _MODES.get(entry["mode"], entry["mode"]),
@@ -27,12 +42,51 @@ def caption(entry: dict) -> str:
         parts.append(f"TensorFlow {entry['tensorflow']}")
     parts.append(entry["date"][:10])
     text = f'<span class="figure-provenance">{" · ".join(parts)}</span>'
-    if entry["data"] != "réelles":
+    if found := _warnings(entry):
         text += (
-            '<span class="figure-provenance figure-stand-in">Attention : figure tracée avec des '
-            "données de substitution, elle ne montre pas un résultat réel.</span>"
+            '<span class="figure-provenance figure-stand-in">Attention : figure '
+            f"{' et '.join(found)} ; elle ne montre pas un résultat réel.</span>"
         )
     return text
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{100 * value:.1f} %".replace(".", ",")
+
+
+def results_table(manifest: dict) -> str:
+    """The TP's runs as a Markdown table, in the order of the pages."""
+    runs = manifest["runs"]
+    if not runs:
+        return "*Aucun résultat pour l'instant : lancez `make figures`.*"
+    pages = list(manifest["pages"])
+    rows = [
+        "| Run | Page | Perte | Précision | Top-5 | Époques | Entraînement | Appareil | Données |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    stand_ins = False
+    for run, entry in sorted(runs.items(), key=lambda item: pages.index(item[1]["page"])):
+        page = manifest["pages"][entry["page"]]
+        flagged = _warnings({**entry, "mode": page["mode"], "epochs": entry.get("epochs")})
+        stand_ins = stand_ins or bool(flagged)
+        data = entry["data"] + (" ⚠" if flagged else "")
+        loss = "—" if entry.get("loss") is None else f"{entry['loss']:.3f}".replace(".", ",")
+        rows.append(
+            f"| `{run}` | [{entry['page']}]({entry['page']}.md) | {loss} "
+            f"| {_percent(entry.get('accuracy'))} | {_percent(entry.get('top5'))} "
+            f"| {entry.get('epochs') or '—'} | {entry['train_seconds']:.0f} s "
+            f"| {page['device']} | {data} |"
+        )
+    if stand_ins:
+        rows += [
+            "",
+            '!!! warning "Ces nombres ne sont pas des résultats réels"',
+            "",
+            "    Les lignes marquées ⚠ viennent d'une exécution rapide (substituts des données "
+            "ou entraînement raccourci). Lancez `make figures` sur une machine avec GPU et "
+            "accès au réseau pour obtenir les vrais résultats.",
+        ]
+    return "\n".join(rows)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -42,8 +96,13 @@ def on_page_markdown(markdown, page, config, files):
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     lines = []
     for line in markdown.split("\n"):
+        if line.strip() == RESULTS_MARKER:
+            lines.append(results_table(manifest))
+            continue
         lines.append(line)
         match = _FIGURE_LINE.match(line)
-        if match and match["path"] in manifest:
-            lines.append(match["indent"] + caption(manifest[match["path"]]))
+        if match and match["path"] in manifest["figures"]:
+            figure = manifest["figures"][match["path"]]
+            entry = {**manifest["pages"][figure["page"]], **figure}
+            lines.append(match["indent"] + caption(entry))
     return "\n".join(lines)
