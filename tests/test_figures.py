@@ -1,6 +1,7 @@
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -187,3 +188,24 @@ def test_killing_the_script_in_the_middle_of_a_page_keeps_every_output(
     if signal_name == "SIGINT":
         assert process.returncode == 130
         assert "Interrompu pendant" in err and "précédents sont conservés" in err
+
+
+def test_pages_run_on_separate_machines_are_merged(write_page, tmp_path):
+    # Two runners, each with its own copy of docs/, each running one page.
+    first, second = tmp_path / "runner1" / "docs", tmp_path / "runner2" / "docs"
+    for docs, name in ((first, "a"), (second, "b")):
+        docs.mkdir(parents=True)
+        page = docs / f"{name}.md"
+        page.write_text(DRAW.replace("figures/page/", f"figures/{name}/") + RECORD)
+        figures.generate(load_page(page), "fast", docs=docs)
+    parts = tmp_path / "artifacts"
+    for docs, name in ((first, "a"), (second, "b")):
+        shutil.copytree(docs / "figures", parts / f"figures-{name}")
+    target = tmp_path / "docs"
+    assert figures.merge(parts, target) == ["a", "b"]
+    merged = manifest(target)
+    assert set(merged["pages"]) == {"a", "b"}
+    assert set(merged["figures"]) == {"figures/a/curve.png", "figures/b/curve.png"}
+    assert merged["runs"]["essai"]["page"] == "b"  # both pages record "essai": the last wins
+    copied = target / "figures/b/curve.png"
+    assert copied.read_bytes() == (second / "figures/b/curve.png").read_bytes()

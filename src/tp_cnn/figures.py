@@ -43,10 +43,23 @@ def _replace(path: Path, data: bytes) -> None:
     os.replace(aside, path)
 
 
-def load_manifest(docs: Path = DOCS) -> dict:
-    path = docs / MANIFEST
+def load_manifest(docs: Path = DOCS, path: Path | None = None) -> dict:
+    path = path or docs / MANIFEST
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     return {section: manifest.get(section, {}) for section in ("pages", "figures", "runs")}
+
+
+def _write_manifest(docs: Path, manifest: dict) -> None:
+    manifest = {section: dict(sorted(entries.items())) for section, entries in manifest.items()}
+    _replace(docs / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+
+
+def _without_page(manifest: dict, page: str) -> dict:
+    return {
+        "pages": {name: entry for name, entry in manifest["pages"].items() if name != page},
+        "figures": {k: e for k, e in manifest["figures"].items() if e["page"] != page},
+        "runs": {k: e for k, e in manifest["runs"].items() if e["page"] != page},
+    }
 
 
 def page_key(page: Page, mode: str) -> str:
@@ -130,7 +143,7 @@ def write_outputs(
         path: (_render(figure, path), result)
         for path, result, figure in match_figures(page, blocks)
     }
-    manifest = load_manifest(docs)
+    manifest = _without_page(load_manifest(docs), page.name)
     manifest["pages"][page.name] = {
         "key": page_key(page, info.mode),
         "mode": info.mode,
@@ -139,10 +152,6 @@ def write_outputs(
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),
     }
-    for section in ("figures", "runs"):
-        manifest[section] = {
-            key: entry for key, entry in manifest[section].items() if entry["page"] != page.name
-        }
     for path, (_, result) in rendered.items():
         manifest["figures"][path] = {
             "page": page.name,
@@ -155,9 +164,35 @@ def write_outputs(
         manifest["runs"][run] = {"page": page.name, **entry}
     for path, (data, _) in rendered.items():
         _replace(docs / path, data)
-    manifest = {section: dict(sorted(entries.items())) for section, entries in manifest.items()}
-    _replace(docs / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+    _write_manifest(docs, manifest)
     return [docs / path for path in rendered]
+
+
+def merge(parts: Path, docs: Path = DOCS) -> list[str]:
+    """Bring in the outputs of pages run on other machines, then return their names.
+
+    `parts/figures-<page>/` holds what the run of <page> wrote under docs/figures/: its
+    manifest.json and its figures (the GPU workflow spreads pages over several runners).
+    """
+    manifest, merged = load_manifest(docs), []
+    for part in sorted(Path(parts).glob("figures-*")):
+        page = part.name.removeprefix("figures-")
+        theirs = load_manifest(path=part / "manifest.json")
+        if page not in theirs["pages"]:
+            continue
+        manifest = _without_page(manifest, page)
+        for section in manifest:
+            manifest[section].update(
+                (key, entry)
+                for key, entry in theirs[section].items()
+                if (key if section == "pages" else entry["page"]) == page
+            )
+        for path in theirs["figures"]:
+            if theirs["figures"][path]["page"] == page:
+                _replace(docs / path, (part / Path(path).relative_to("figures")).read_bytes())
+        merged.append(page)
+    _write_manifest(docs, manifest)
+    return merged
 
 
 def generate(
@@ -221,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--docs", type=Path, default=DOCS, help="dossier des pages (docs/ du dépôt par défaut)"
     )
+    parser.add_argument(
+        "--list", action="store_true", help="afficher le nom des pages, dans l'ordre, et quitter"
+    )
     args = parser.parse_args(argv)
     harness.quiet_tensorflow()
     try:
@@ -228,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     except PageError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
+    if args.list:
+        print("\n".join(page.name for page in pages))
+        return 0
     from tqdm import tqdm
 
     def say(message: str) -> None:

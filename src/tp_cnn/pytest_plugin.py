@@ -23,6 +23,9 @@ WORKDIR = pytest.StashKey[Path]()
 
 def pytest_configure(config):
     harness.quiet_tensorflow()
+    config.addinivalue_line(
+        "markers", "real_data_output: the output shown depends on the real data (see executor)"
+    )
     config.stash[WORKDIR] = Path(tempfile.mkdtemp(prefix="tp-cnn-pages-"))
 
 

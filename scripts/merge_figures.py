@@ -1,0 +1,16 @@
+"""Rassemble les figures et résultats de pages exécutées sur plusieurs machines.
+
+python scripts/merge_figures.py DOSSIER   # DOSSIER/figures-<page>/ : manifest.json et figures
+"""
+
+import sys
+from pathlib import Path
+
+from tp_cnn.figures import merge
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_dir():
+        sys.exit("Usage : python scripts/merge_figures.py DOSSIER (les artefacts figures-<page>)")
+    merged = merge(Path(sys.argv[1]))
+    print(f"Pages rassemblées : {', '.join(merged) or 'aucune'}")
+    sys.exit(0 if merged else 1)
