@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test figures clean
+.PHONY: install install-gpu serve build test figures benchmark clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,6 +14,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 install: $(INSTALLED)
+
+# GPU build runner: the CUDA build of TensorFlow in place of the CPU one.
+install-gpu: install
+	$(BIN)/python -m pip uninstall --quiet --yes tensorflow-cpu
+	$(BIN)/python -m pip install --quiet 'tensorflow[and-cuda]==2.21.0'
 
 serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
