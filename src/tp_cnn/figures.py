@@ -119,14 +119,11 @@ def match_figures(page: Page, results: list[BlockResult]) -> list[tuple[str, Blo
 def _render(figure, path: str) -> bytes:
     """PNG (optimised) for photos and pixel grids, SVG (text as paths) for curves."""
     buffer = io.BytesIO()
-    png = path.endswith(".png")
-    figure.savefig(
-        buffer,
-        format=Path(path).suffix[1:],
-        bbox_inches="tight",
-        metadata={"Software": None} if png else {"Date": None, "Creator": None},
-        pil_kwargs={"optimize": True} if png else None,
-    )
+    if path.endswith(".png"):
+        options = {"metadata": {"Software": None}, "pil_kwargs": {"optimize": True}}
+    else:
+        options = {"metadata": {"Date": None, "Creator": None}}
+    figure.savefig(buffer, format=Path(path).suffix[1:], bbox_inches="tight", **options)
     return buffer.getvalue()
 
 

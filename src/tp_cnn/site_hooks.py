@@ -56,7 +56,7 @@ def _percent(value) -> str:
 
 def results_table(manifest: dict) -> str:
     """The TP's runs as a Markdown table, in the order of the pages."""
-    runs = manifest["runs"]
+    runs = manifest.get("runs", {})
     if not runs:
         return "*Aucun résultat pour l'instant : lancez `make figures`.*"
     pages = list(manifest["pages"])
@@ -101,7 +101,7 @@ def on_page_markdown(markdown, page, config, files):
             continue
         lines.append(line)
         match = _FIGURE_LINE.match(line)
-        if match and match["path"] in manifest["figures"]:
+        if match and match["path"] in manifest.get("figures", {}):
             figure = manifest["figures"][match["path"]]
             entry = {**manifest["pages"][figure["page"]], **figure}
             lines.append(match["indent"] + caption(entry))
