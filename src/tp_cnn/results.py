@@ -48,7 +48,8 @@ def write_table(workdir: Path, runs: dict[str, dict]) -> None:
 def _number(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return round(float(value), 4)
+    value = round(float(value), 4)
+    return int(value) if value.is_integer() else value
 
 
 class RunTracker:
