@@ -18,9 +18,12 @@ files it writes (saved models, its results table) never land in the repository.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -136,8 +139,8 @@ def _patches(keras, info: RunInfo) -> dict:
                     raise
             info.data = "substituts"
             warnings.warn(
-                f"{what} n'est pas dans le cache de Keras : données de substitution de mêmes "
-                "formes et types, sans valeur réelle.",
+                f"Pas de {what} dans le cache de Keras, et pas de téléchargement en mode "
+                "rapide : données de substitution de mêmes formes et types, sans valeur réelle.",
                 StandInWarning,
                 stacklevel=2,
             )
@@ -172,20 +175,39 @@ def _patches(keras, info: RunInfo) -> dict:
     def vgg16_without_weights(*args, **kwargs):
         return vgg16(*args, **{**kwargs, "weights": None})
 
-    stand_in_vgg16 = real_or_stand_in(vgg16, vgg16_without_weights, "Les poids ImageNet de VGG16")
+    cifar10, fashion_mnist = keras.datasets.cifar10, keras.datasets.fashion_mnist
     return {
         "keras.src.utils.file_utils.urlretrieve": fetch,
-        "keras.datasets.cifar10.load_data": real_or_stand_in(
-            keras.datasets.cifar10.load_data, stand_in_cifar10, "CIFAR-10"
+        **_everywhere(
+            cifar10.load_data, real_or_stand_in(cifar10.load_data, stand_in_cifar10, "CIFAR-10")
         ),
-        "keras.datasets.fashion_mnist.load_data": real_or_stand_in(
-            keras.datasets.fashion_mnist.load_data, stand_in_fashion_mnist, "Fashion-MNIST"
+        **_everywhere(
+            fashion_mnist.load_data,
+            real_or_stand_in(fashion_mnist.load_data, stand_in_fashion_mnist, "Fashion-MNIST"),
         ),
-        "keras.applications.VGG16": stand_in_vgg16,
-        "keras.applications.vgg16.VGG16": stand_in_vgg16,
+        **_everywhere(
+            vgg16,
+            real_or_stand_in(vgg16, vgg16_without_weights, "poids ImageNet de VGG16"),
+        ),
         "keras.Model.fit": capped_fit,
         "keras.Model.evaluate": capped_evaluate,
         "keras.Model.predict": capped_predict,
+    }
+
+
+def _everywhere(original, new) -> dict:
+    """Patch targets for every Keras module that exposes `original`.
+
+    `keras.applications.VGG16`, `tf.keras.applications.VGG16` and the module that defines
+    it are three names of one function: a page may use any of them.
+    """
+    for name in ("keras._tf_keras.keras.applications", "keras._tf_keras.keras.datasets"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    return {
+        f"{module}.{original.__name__}": new
+        for module, value in list(sys.modules.items())
+        if module.startswith("keras") and getattr(value, original.__name__, None) is original
     }
 
 
