@@ -1,7 +1,11 @@
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tp_cnn.pages import ROOT
 
 
 @pytest.fixture
@@ -15,3 +19,19 @@ def write_page(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site built once (mkdocs build --strict) in a temporary folder."""
+    out = tmp_path_factory.mktemp("site")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    build = subprocess.run(
+        [str(mkdocs), "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+    )
+    assert build.returncode == 0, build.stderr
+    return out

@@ -1,29 +1,7 @@
 """The built site: strict build, solutions collapsed, and nothing loaded from another host."""
 
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
-
-import pytest
-
-from tp_cnn.pages import ROOT
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    build = subprocess.run(
-        [str(mkdocs), "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
-    )
-    assert build.returncode == 0, build.stderr
-    return out
 
 
 class _Resources(HTMLParser):

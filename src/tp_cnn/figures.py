@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import harness, results
+from . import harness, notebooks, results
 from .executor import BlockResult, PageRun, describe_failure
 from .pages import DOCS, Page, PageError, course_pages, find_page
 
@@ -302,4 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         bar.close()
         shutil.rmtree(workdir, ignore_errors=True)
+    # The notebooks of the pages (Colab): cheap, from the pages' text; not if interrupted.
+    for path in notebooks.write_notebooks(args.docs):
+        print(f"Notebook mis à jour : {path.relative_to(args.docs)}", file=sys.stderr)
     return 1 if failures else 0

@@ -5,14 +5,20 @@ Everything is read from docs/figures/manifest.json (written by the figure script
 - under each generated figure, a discreet caption (mode, data, epochs, device, date), and
   a visible warning when the figure comes from stand-in data or a shortened training;
 - on a page, the line `<!-- tableau-des-resultats -->` is replaced by the TP's
-  comparison table, with the same warnings.
+  comparison table, with the same warnings;
+- under the title of a page that has a notebook (docs/notebooks/<page>.ipynb), a badge
+  « Ouvrir dans Colab » (URL from `repo_url` and `extra.notebooks_branch`) and a link
+  « Télécharger le notebook » (the copy that mkdocs-jupyter puts beside its page).
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from pathlib import Path
+
+from mkdocs.utils import get_relative_url
 
 _FIGURE_LINE = re.compile(r"^(?P<indent>\s*)!\[[^\]]*\]\((?P<path>figures/[^)\s]+)\)\s*$")
 RESULTS_MARKER = "<!-- tableau-des-resultats -->"
@@ -89,7 +95,44 @@ def results_table(manifest: dict) -> str:
     return "\n".join(rows)
 
 
+def colab_url(config, notebook_src: str) -> str | None:
+    """Where Colab opens a notebook of docs/: the GitHub copy on the site's branch."""
+    repo = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", config["repo_url"] or "")
+    if repo is None:
+        return None
+    docs = Path(config["docs_dir"]).relative_to(Path(config["config_file_path"]).parent)
+    branch = config["extra"].get("notebooks_branch", "main")
+    return (
+        f"https://colab.research.google.com/github/{repo[1]}/blob/{branch}/"
+        f"{docs.as_posix()}/{notebook_src}"
+    )
+
+
+def notebook_links(markdown: str, page, config, files) -> str:
+    """The Colab badge and the download link, right under the page's title."""
+    src = page.file.src_uri
+    notebook = files.get_file_from_path(f"notebooks/{src.removesuffix('.md')}.ipynb")
+    if not src.endswith(".md") or notebook is None:
+        return markdown
+    # mkdocs-jupyter (include_source) copies the .ipynb into the folder of its page.
+    folder, name = posixpath.dirname(notebook.dest_uri), posixpath.basename(notebook.src_uri)
+    download = get_relative_url(posixpath.join(folder, name), page.url)
+    links = [f'<a class="notebook-download" href="{download}" download>Télécharger le notebook</a>']
+    if url := colab_url(config, notebook.src_uri):
+        links.insert(
+            0,
+            f'<a class="colab-badge" href="{url}" title="Ouvrir cette page comme notebook '
+            'dans Google Colab"><span class="colab-badge__logo">CO</span>'
+            '<span class="colab-badge__text">Ouvrir dans Colab</span></a>',
+        )
+    html = f'<p class="notebook-links">{" ".join(links)}</p>'
+    lines = markdown.split("\n")
+    title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
+    return "\n".join([*lines[: title + 1], "", html, "", *lines[title + 1 :]])
+
+
 def on_page_markdown(markdown, page, config, files):
+    markdown = notebook_links(markdown, page, config, files)
     manifest_path = Path(config["docs_dir"]) / "figures" / "manifest.json"
     if not manifest_path.exists():
         return markdown

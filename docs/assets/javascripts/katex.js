@@ -8,4 +8,14 @@ document$.subscribe(({ body }) => {
     ],
     throwOnError: false,
   });
+  // The notebooks rendered by mkdocs-jupyter keep Jupyter's $…$ and $$…$$.
+  body.querySelectorAll(".jupyter-wrapper .jp-MarkdownOutput").forEach((cell) => {
+    renderMathInElement(cell, {
+      delimiters: [
+        { left: "$$", right: "$$", display: true },
+        { left: "$", right: "$", display: false },
+      ],
+      throwOnError: false,
+    });
+  });
 });

@@ -1,0 +1,218 @@
+"""The notebooks of the pages (docs/notebooks/): up to date, well formed, runnable, linked."""
+
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbformat import v4
+
+from tp_cnn import figures
+from tp_cnn.notebooks import NOTEBOOKS, page_notebook, write_notebooks
+from tp_cnn.pages import DOCS, ROOT, course_pages, load_page
+
+COMMITTED = DOCS / NOTEBOOKS
+REGENERATE = (
+    "make figures (les pages dont le code n'a pas changé ne sont pas réexécutées), ou sans "
+    'rien exécuter : .venv/bin/python -c "from tp_cnn.notebooks import write_notebooks; '
+    'write_notebooks()"'
+)
+
+
+def test_committed_notebooks_are_those_of_the_pages(tmp_path):
+    write_notebooks(out=tmp_path)
+    expected = {path.name: path.read_text(encoding="utf-8") for path in tmp_path.glob("*.ipynb")}
+    committed = {path.name: path.read_text(encoding="utf-8") for path in COMMITTED.glob("*.ipynb")}
+    assert sorted(expected) == sorted(f"{page.name}.ipynb" for page in course_pages())
+    stale = sorted(set(expected) ^ set(committed)) + sorted(
+        name for name in set(expected) & set(committed) if expected[name] != committed[name]
+    )
+    assert not stale, (
+        f"Les notebooks de docs/notebooks/ ne correspondent plus aux pages ({', '.join(stale)}). "
+        f"Régénérez-les : {REGENERATE} ; puis committez docs/notebooks/."
+    )
+    for name, text in committed.items():
+        assert str(ROOT) not in text, f"{name} contient un chemin local"
+        cells = nbformat.reads(text, as_version=4).cells
+        assert not any(cell.get("outputs") for cell in cells), f"{name} contient des sorties"
+
+
+def test_the_figure_command_writes_the_notebooks(write_page):
+    docs = write_page("# Titre\n\n```python\nx = 1\n```\n").parent
+    (docs / NOTEBOOKS).mkdir()
+    (docs / NOTEBOOKS / "ancienne-page.ipynb").write_text("{}", encoding="utf-8")
+    assert figures.main(["--mode", "fast", "--docs", str(docs)]) == 0
+    assert sorted(path.name for path in (docs / NOTEBOOKS).iterdir()) == ["page.ipynb"]
+
+
+PAGE = """
+# Une page
+
+Du texte, un [lien vers une page](autre.md) et des maths : $x$.
+
+```python
+import numpy as np
+
+x = 1
+```
+
+<!--pytest-codeblocks:expected-output-->
+
+```text
+sortie affichée sur la page
+```
+
+![Une figure](figures/page/une.png)
+
+!!! info "Un encadré"
+
+    Son texte, dans l'encadré.
+
+<!--pytest.mark.skip(reason="Exercice à compléter")-->
+
+```python
+y = FONCTION(x)
+```
+
+??? tf "TensorFlow"
+
+    ```python
+    y = x + 1
+
+    print(y)
+    ```
+
+    ![La solution dessine](figures/page/deux.png)
+
+    Une explication de la solution.
+
+<!--pytest.mark.xfail(raises=ValueError, strict=True)-->
+
+```python
+raise ValueError("exprès")
+```
+
+<!-- un commentaire -->
+
+Fin de la page.
+"""
+
+
+def test_a_page_becomes_a_colab_notebook(write_page):
+    page = load_page(write_page(PAGE))
+    notebook = page_notebook(page)
+    nbformat.validate(notebook)
+    cells = notebook.cells
+    text = nbformat.writes(notebook)
+    assert text == nbformat.writes(page_notebook(load_page(page.path))), "non déterministe"
+    assert [cell.id for cell in cells] == [f"page-{index:03d}" for index in range(len(cells))]
+    assert notebook.nbformat == 4 and notebook.nbformat_minor >= 5
+    assert notebook.metadata.kernelspec.name == "python3"
+    assert notebook.metadata.colab == {"provenance": [], "toc_visible": True}
+
+    # First cells: the title, how to get a GPU in Colab, a Python check (no shell magic).
+    assert cells[0].source == "# Une page"
+    assert "Exécution* > *Modifier le type d'exécution*" in cells[1].source
+    assert cells[2].cell_type == "code"
+    assert 'tf.config.list_physical_devices("GPU")' in cells[2].source
+    assert not re.search(r"^\s*[!%]", cells[2].source, re.MULTILINE)
+
+    # Dropped: figures, expected outputs, comments; links to pages keep their text.
+    for dropped in ("figures/", "sortie affichée", "<!--", "autre.md", str(page.path.parent)):
+        assert dropped not in text, dropped
+    markdown = "\n\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
+    assert "un lien vers une page et des maths : $x$." in markdown
+    assert "**Un encadré**\n\nSon texte, dans l'encadré." in markdown
+
+    code = [cell for cell in cells if cell.cell_type == "code"][1:]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in code)
+    assert [cell.source for cell in code] == [
+        "import numpy as np\n\nx = 1",
+        '# @title Solution : TensorFlow { display-mode: "form" }\ny = x + 1\n\nprint(y)',
+        'raise ValueError("exprès")',
+    ]
+    plain, solution, error = code
+    assert plain.metadata == {}
+    # A collapsed solution: a Colab form cell, hidden in Jupyter too; its prose closed.
+    assert solution.metadata == {"cellView": "form", "jupyter": {"source_hidden": True}}
+    after = cells[cells.index(solution) + 1].source
+    assert after.startswith("<details>\n<summary>Solution : TensorFlow</summary>")
+    assert "Une explication de la solution." in after
+    # The placeholder exercise: shown, not run.
+    placeholder = next(cell for cell in cells if "FONCTION" in cell.source)
+    assert placeholder.cell_type == "markdown"
+    assert "```python\ny = FONCTION(x)\n```" in placeholder.source
+    assert "Copiez-le" in placeholder.source
+    # The error shown on purpose: tagged, and announced.
+    assert error.metadata == {"tags": ["raises-exception"]}
+    before = cells[cells.index(error) - 1]
+    assert "volontairement" in before.source and "`ValueError`" in before.source
+    assert cells[-1].source == "Fin de la page."
+
+
+# The harness of the tests (fast mode: stand-ins, capped fit), entered inside the kernel.
+PRELUDE = """\
+from pathlib import Path
+
+from tp_cnn import harness
+
+_ctx = harness.prepared("fast", Path({workdir!r}))
+_ctx.__enter__()
+"""
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in COMMITTED.glob("*.ipynb")))
+def test_the_notebook_runs_in_a_jupyter_kernel(name, tmp_path):
+    notebook = nbformat.read(COMMITTED / f"{name}.ipynb", as_version=4)
+    notebook.cells.insert(0, v4.new_code_cell(PRELUDE.format(workdir=str(tmp_path))))
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=600,
+        startup_timeout=120,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        pytest.fail(f"Le notebook {name}.ipynb échoue dans un noyau Jupyter :\n{error}")
+    for cell in notebook.cells:
+        if "raises-exception" in cell.metadata.get("tags", []):
+            errors = [out for out in cell.outputs if out.output_type == "error"]
+            assert errors, f"{name}.ipynb, cellule {cell.id} : elle devait lever une erreur"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs))
+
+
+def test_each_course_page_links_to_colab_and_to_its_notebook(site):
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    repo = re.search(r"^repo_url: *https://github\.com/(\S+?)/?$", config, re.MULTILINE)[1]
+    branch = re.search(r"^ +notebooks_branch: *(\S+)", config, re.MULTILINE)[1]
+    pages = course_pages()
+    assert pages
+    for page in pages:
+        html = (site / page.name / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'</h1>\s*<p class="notebook-links">', html), page.name
+        parser = _Links()
+        parser.feed(html)
+        classes = {link.get("class"): link for link in parser.links}
+        colab = classes["colab-badge"]["href"]
+        path = f"docs/notebooks/{page.name}.ipynb"
+        assert colab == f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
+        assert (ROOT / path).is_file()
+        download = classes["notebook-download"]
+        assert "download" in download
+        target = (site / page.name / download["href"]).resolve()
+        assert target.read_bytes() == (ROOT / path).read_bytes(), page.name
+        rendered = site / NOTEBOOKS / page.name / "index.html"
+        assert "jupyter-wrapper" in rendered.read_text(encoding="utf-8"), page.name
