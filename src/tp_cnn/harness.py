@@ -230,6 +230,18 @@ def _labels(count: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).permutation(np.arange(count) % 10).astype(np.uint8)
 
 
+def _built_once(make):
+    """Build a stand-in once per process; each call gets its own copy (pages modify it)."""
+    cached = functools.cache(make)
+
+    @functools.wraps(make)
+    def fresh():
+        return tuple(tuple(array.copy() for array in part) for part in cached())
+
+    return fresh
+
+
+@_built_once
 def stand_in_cifar10():
     """Same shapes and dtypes as `cifar10.load_data()`: uint8 (N, 32, 32, 3), (N, 1)."""
     y_train, y_test = _labels(50000, 1), _labels(10000, 2)
@@ -239,6 +251,7 @@ def stand_in_cifar10():
     )
 
 
+@_built_once
 def stand_in_fashion_mnist():
     """Same shapes and dtypes as `fashion_mnist.load_data()`: uint8 (N, 28, 28), (N,)."""
     y_train, y_test = _labels(60000, 5), _labels(10000, 6)
