@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install install-gpu serve build test figures benchmark clean
+.PHONY: install install-test install-gpu serve build test figures benchmark clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,6 +14,30 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 install: $(INSTALLED)
+
+# What the tests need beyond Python, installed when missing if make runs as root (or in CI
+# with sudo); elsewhere, the tests that need them are skipped or use stand-ins, and say so:
+# Debian's chromium, hunspell and its French and English dictionaries (tests/test_browser.py),
+# the real Fashion-MNIST (dataset-fashion-mnist: one page tested on real data), and
+# axe-core from npm (package-lock.json).
+DEBIAN_TEST_PACKAGES := hunspell hunspell-fr hunspell-en-us dataset-fashion-mnist
+install-test: install node_modules/.package-lock.json
+	@missing=$$(for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	{ command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null \
+	  || missing="chromium $$missing"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif [ -n "$$CI" ] && sudo -n true 2>/dev/null; then sudo=sudo; \
+	  else echo "Paquets Debian absents : $$missing (installez-les en root ; sans eux, des tests sont sautés)"; exit 0; fi; \
+	  echo "Installation des paquets Debian : $$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$sudo apt-get install -y -qq $$missing >/dev/null \
+	    || { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; } \
+	    || echo "Installation impossible : $$missing (des tests seront sautés)"; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm absent : axe-core non installé (le test d'accessibilité sera sauté)"; fi
 
 # GPU build runner: the CUDA build of TensorFlow in place of the CPU one.
 install-gpu: install
@@ -26,13 +50,16 @@ serve: install
 build: install
 	$(BIN)/mkdocs build --strict
 
-test: install
+test: install install-test
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/pytest
 
 # make figures ARGS="--page convolution-pooling --mode fast"
 figures: install
 	$(BIN)/python scripts/generate_figures.py $(ARGS)
+
+benchmark: install
+	$(BIN)/python scripts/benchmark_figures.py
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ BIN = Path(sys.executable).parent
 
 
 def test_the_workflows_are_there():
-    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "figures.yml"}
+    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "deploy.yml", "figures.yml"}
 
 
 def test_the_workflows_follow_githubs_schema():

@@ -131,6 +131,8 @@ class _Builder:
 def _prose_line(line: str) -> str:
     if line.strip() in {r"\[", r"\]"}:  # display math: Jupyter and Colab read $$
         return line.replace(r"\[", "$$").replace(r"\]", "$$")
+    if line.startswith("#"):  # mkdocs-jupyter's table of contents drops code from headings
+        line = line.replace("`", "")
     return _PAGE_LINK.sub(r"\g<text>", line)
 
 

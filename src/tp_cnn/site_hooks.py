@@ -132,6 +132,8 @@ def notebook_links(markdown: str, page, config, files) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):  # search finds the course pages, not their copies
+        page.meta.setdefault("search", {})["exclude"] = True
     markdown = notebook_links(markdown, page, config, files)
     manifest_path = Path(config["docs_dir"]) / "figures" / "manifest.json"
     if not manifest_path.exists():

@@ -1,0 +1,312 @@
+"""Tools of tests/test_browser.py: the built site's pages, a local server that counts what it
+sends, Debian's Chromium, and the prose, images and links of a page read from its HTML."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from tp_cnn.pages import DOCS, ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WORDS = ROOT / "tests" / "mots-du-projet.txt"
+CAPTURE = DOCS / "assets" / "captures" / "solution-ouverte.png"
+
+# Chromium as the machines of this project run it: headless, and silent on the network
+# (no call home: the tests check that a page asks nothing of any other host).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def site_pages() -> list[str]:
+    """Every page of the built site, as its URL path under the site's root."""
+    pages = ["", "404.html"]
+    pages += [f"{md.stem}/" for md in sorted(DOCS.glob("*.md")) if md.stem != "index"]
+    pages += [f"notebooks/{nb.stem}/" for nb in sorted((DOCS / "notebooks").glob("*.ipynb"))]
+    return pages
+
+
+def pages_with(pattern: str) -> list[str]:
+    """The pages whose Markdown has a line matching `pattern`."""
+    return [
+        "" if md.stem == "index" else f"{md.stem}/"
+        for md in sorted(DOCS.glob("*.md"))
+        if re.search(pattern, md.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+
+
+def html_file(site: Path, page: str) -> Path:
+    return site / page / "index.html" if page == "" or page.endswith("/") else site / page
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium (or another Chromium-based browser named by $CHROMIUM)."""
+    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and (found := shutil.which(name)):
+            return found
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The local server
+
+
+class SiteServer(ThreadingHTTPServer):
+    """Serves the built site on 127.0.0.1 (a free port), gzipped like GitHub Pages, and
+    records what it sends: `sent` lists (path, bytes transferred, bytes of the file)."""
+
+    daemon_threads = True
+    COMPRESSED = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+    def __init__(self, root: Path):
+        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self.server_port}/"
+        self.sent: list[tuple[str, int, int]] = []
+        self.lock = threading.Lock()
+        self._gzipped: dict[str, bytes] = {}
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+    def take_sent(self) -> list[tuple[str, int, int]]:
+        with self.lock:
+            sent, self.sent = self.sent, []
+        return sent
+
+    def gzipped(self, path: str, body: bytes) -> bytes:
+        with self.lock:
+            if path not in self._gzipped:
+                self._gzipped[path] = gzip.compress(body, compresslevel=6, mtime=0)
+            return self._gzipped[path]
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    server: SiteServer
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet: the tests report
+        pass
+
+    def do_GET(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not urlsplit(self.path).path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", urlsplit(self.path).path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path):
+            self.send_error(404)
+            return
+        body = Path(path).read_bytes()
+        size = len(body)
+        ctype = self.guess_type(path)
+        gzipped = "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(
+            SiteServer.COMPRESSED
+        )
+        if gzipped:
+            body = self.server.gzipped(path, body)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+        with self.server.lock:
+            self.server.sent.append((urlsplit(self.path).path, len(body), size))
+
+
+# ---------------------------------------------------------------------------------------
+# A page read from its HTML: prose, images, ids and links
+
+_INLINE = {"a", "abbr", "b", "cite", "em", "i", "mark", "q", "s", "small", "strong", "sub",
+           "sup", "u", "del", "ins"}  # fmt: skip
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}  # fmt: skip
+# Not prose: code, math, notebook cells' code and copy buttons, permalinks, hidden things.
+_NOT_PROSE_TAGS = {"code", "pre", "script", "style", "svg", "math", "kbd", "button", "textarea",
+                   "clipboard-copy", "template"}  # fmt: skip
+_NOT_PROSE_CLASSES = {"arithmatex", "katex", "headerlink", "anchor-link", "jp-CodeCell",
+                      "jp-InputPrompt", "jp-OutputArea", "clipboard-copy-txt",
+                      "zeroclipboard-container", "colab-badge__logo"}  # fmt: skip
+# In italics: foreign words, by French typography (*pooling*, *transfer learning*).
+_ITALIC = {"em", "i"}
+
+
+class PageHTML(HTMLParser):
+    """The content of a built page (Material's `article`): its prose (what a student reads:
+    text and alternative texts, without code, math or passages marked in another language),
+    apart from its italics (`italics`: foreign words may be there), its content images,
+    and, for the whole page, its ids and the URLs it links to."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self._stack: list[tuple[str, bool, bool]] = []  # (tag, opens the article, skipped)
+        self._in_article = 0
+        self._skipped = 0
+        self._italic = 0
+        self._prose: list[str] = []
+        self._italics: list[str] = []
+        self.images: list[dict[str, str]] = []  # src and alt of the article's images
+        self.ids: set[str] = set()
+        self.links: list[str] = []  # href and src, as written
+        self.feed(text)
+        self.close()
+
+    @property
+    def prose(self) -> str:
+        """The prose out of italics, one line per block of text (hunspell reads lines)."""
+        return _lines(self._prose)
+
+    @property
+    def italics(self) -> str:
+        return _lines(self._italics)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        for name in ("id", "name"):
+            if attrs.get(name) and (name == "id" or tag == "a"):
+                self.ids.add(attrs[name])
+        for name in ("href", "src"):
+            if attrs.get(name) and tag in {"a", "img", "link", "script", "source", "iframe"}:
+                self.links.append(attrs[name])
+        reading = self._in_article and not self._skipped
+        if tag in _VOID:
+            if tag == "img" and self._in_article:
+                self.images.append({"src": attrs.get("src", ""), "alt": attrs.get("alt", "")})
+                if reading:
+                    self._prose.append(f"\n{attrs.get('alt', '')}\n")
+            elif reading and tag != "wbr":
+                self._prose.append("\n")
+            return
+        classes = set(attrs.get("class", "").split())
+        opens = tag == "article" and "md-content__inner" in classes
+        lang = attrs.get("lang", "fr")
+        skip = bool(
+            self._in_article
+            and (
+                tag in _NOT_PROSE_TAGS
+                or classes & _NOT_PROSE_CLASSES
+                or "hidden" in attrs
+                or not lang.lower().startswith("fr")
+            )
+        )
+        self._stack.append((tag, opens, skip))
+        self._in_article += opens
+        self._skipped += skip
+        self._italic += tag in _ITALIC
+        if tag in _ITALIC:
+            self._italics.append("\n")
+        if reading and tag not in _INLINE:
+            self._prose.append("\n")
+            self._italics.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or tag not in (open_tag for open_tag, _, _ in self._stack):
+            return
+        while self._stack:
+            open_tag, opens, skip = self._stack.pop()
+            self._in_article -= opens
+            self._skipped -= skip
+            self._italic -= open_tag in _ITALIC
+            if open_tag in _ITALIC:
+                self._italics.append("\n")
+            if open_tag == tag:
+                break
+        if self._in_article and not self._skipped and tag not in _INLINE:
+            self._prose.append("\n")
+            self._italics.append("\n")
+
+    def handle_data(self, data):
+        if self._in_article and not self._skipped:
+            (self._italics if self._italic else self._prose).append(data)
+
+
+def _lines(parts: list[str]) -> str:
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def read_page(site: Path, page: str) -> PageHTML:
+    return PageHTML(html_file(site, page).read_text(encoding="utf-8"))
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal link, image or resource of the built site that leads nowhere: a
+    missing file, or an anchor (#…) that the target page does not have."""
+    pages = {path: PageHTML(path.read_text(encoding="utf-8")) for path in site.rglob("*.html")}
+    broken = []
+    for path, page in sorted(pages.items()):
+        here = "/" + path.relative_to(site).as_posix()
+        for link in page.links:
+            url = urlsplit(urljoin(here, link))
+            if url.scheme or url.netloc or link.startswith(("javascript:", "data:")):
+                continue  # another site (checked by the privacy test), or no file at all
+            target = site / unquote(posixpath.normpath(url.path)).lstrip("/")
+            if url.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{here} : {link} (fichier introuvable)")
+            elif url.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else PageHTML(target.read_text()).ids
+                if unquote(url.fragment) not in ids:
+                    broken.append(f"{here} : {link} (ancre introuvable)")
+    return list(dict.fromkeys(broken))  # a link of both menus, once
+
+
+# ---------------------------------------------------------------------------------------
+# French spelling
+
+
+def project_words() -> list[str]:
+    """tests/mots-du-projet.txt without its comments."""
+    lines = WORDS.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
+
+
+def misspelled(text: str, personal: Path, dictionaries: str = "fr_FR") -> list[str]:
+    """The words of `text` that hunspell's dictionaries and the project's words reject."""
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", " ", text, flags=re.DOTALL)  # notebooks' math
+    text = _ELISION.sub("", text)  # « d'ImageNet » : ImageNet
+    text = re.sub(r"\.(?=\s|$)", " ", text)  # « GPU. » : GPU
+    check = subprocess.run(
+        ["hunspell", "-d", dictionaries, "-p", str(personal), "-i", "utf-8", "-l"],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+        check=True,
+    )
+    return sorted(set(check.stdout.split()))

@@ -1,0 +1,474 @@
+"""The built site as a student sees it, in a real browser: Debian's chromium, driven by
+Playwright, on the site served by a local server (tests/built_site.py).
+
+Every page: no console error, no failed request, no request to any other host (privacy),
+its images load, its math is typeset, under 2 MB transferred (printed), no serious or
+critical accessibility violation (axe-core, from npm). The chapters: solutions folded,
+one unfolds on click (and the README's screenshot), the copy button copies a block's code.
+The site: the light/dark toggle, the French search. Without the browser: no broken link
+or anchor, a French description for every figure, and French spelling (hunspell).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import pytest
+from built_site import (
+    AXE,
+    CAPTURE,
+    CHROMIUM_FLAGS,
+    SiteServer,
+    broken_links,
+    find_chromium,
+    html_file,
+    misspelled,
+    pages_with,
+    project_words,
+    read_page,
+    site_pages,
+)
+
+PAGES = site_pages()
+CHAPTERS = pages_with(r"^```python")  # the chapters of the TP: code, math, figures
+SOLUTIONS = pages_with(r"^\s*\?\?\?\+? tf\b")  # the pages with a solution to unfold
+MAX_WEIGHT = 2_000_000  # bytes transferred by one page, images included
+SCREENSHOT_PAGE = "convolution-pooling/"
+
+
+def _name(page: str) -> str:
+    return page.strip("/") or "accueil"
+
+
+# ---------------------------------------------------------------------------------------
+# The server, the browser and one tab, for the whole session
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    with SiteServer(site) as server:
+        yield server
+
+
+@dataclass
+class Journal:
+    """What the browser did since the last reset."""
+
+    errors: list[str] = field(default_factory=list)  # console errors, uncaught exceptions
+    failed: list[str] = field(default_factory=list)  # failed requests, HTTP errors
+    requests: list[str] = field(default_factory=list)  # every URL asked for
+
+    def reset(self):
+        self.errors.clear()
+        self.failed.clear()
+        self.requests.clear()
+
+
+@pytest.fixture(scope="session")
+def journal():
+    return Journal()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(
+            "chromium introuvable : installez le paquet Debian chromium "
+            "(`make test` l'installe quand il est lancé en root)"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright introuvable : `make install` l'installe"
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def tab(browser, server, journal):
+    """One tab of one browser context: a student's window on the local site. Every request
+    goes through a route that lets only the local server through (and so also disables
+    the browser's cache: each page is weighed as on a first visit)."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="fr-FR", color_scheme="light"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url[:-1])
+
+    def local_only(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and journal.errors.append(msg.text))
+    page.on("pageerror", lambda error: journal.errors.append(f"exception : {error}"))
+    page.on("request", lambda request: journal.requests.append(request.url))
+    page.on("requestfailed", lambda r: journal.failed.append(f"{r.url} ({r.failure})"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and journal.failed.append(f"{r.url} (HTTP {r.status})"),
+    )
+    yield page
+    context.close()
+
+
+# ---------------------------------------------------------------------------------------
+# Every page, visited once
+
+
+@dataclass
+class Visit:
+    page: str
+    status: int
+    errors: list[str]
+    failed: list[str]
+    requests: list[str]
+    sent: list[tuple[str, int, int]]  # (path, bytes transferred, bytes of the file)
+    images: list[dict]
+    math: dict
+    violations: list[dict] | None  # None: axe-core not installed
+
+    @property
+    def weight(self) -> int:
+        return sum(sent for _, sent, _ in self.sent)
+
+    @property
+    def raw_weight(self) -> int:
+        return sum(size for _, _, size in self.sent)
+
+
+_IMAGES = """() => [...document.images].map((img) => ({
+  src: img.getAttribute("src").slice(0, 80),
+  loaded: img.complete && img.naturalWidth > 0,
+}))"""
+
+# Math: every arithmatex formula typeset by KaTeX, no KaTeX error, and no TeX left in the
+# text (the notebooks' $…$ are typeset in the browser too).
+_MATH = r"""() => {
+  const article = document.querySelector("article");
+  const raw = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("pre, code, script, style, .katex, .jp-CodeCell")) continue;
+    const tex = node.textContent.match(/\$[^$\s][^$]*\$|\\\(|\\\[/);
+    if (tex) raw.push(tex[0].slice(0, 60));
+  }
+  return {
+    formulas: article.querySelectorAll(".katex").length,
+    errors: [...document.querySelectorAll(".katex-error")].map((e) => e.textContent.slice(0, 60)),
+    raw,
+  };
+}"""
+
+
+def _visit(tab, journal: Journal, server: SiteServer, page: str, axe: str | None) -> Visit:
+    journal.reset()
+    server.take_sent()
+    response = tab.goto(server.url + page, wait_until="load")
+    tab.wait_for_load_state("networkidle")
+    sent = server.take_sent()
+    record = Visit(
+        page=page,
+        status=response.status if response else 0,
+        errors=list(journal.errors),
+        failed=list(journal.failed),
+        requests=list(journal.requests),
+        sent=sent,
+        images=tab.evaluate(_IMAGES),
+        math=tab.evaluate(_MATH),
+        violations=None,
+    )
+    if axe is not None:
+        record.violations = _axe(tab, axe)
+    return record
+
+
+def _axe(tab, axe: str) -> list[dict]:
+    """axe-core's violations on the page shown by `tab`."""
+    tab.add_script_tag(content=axe)
+    result = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [" ".join(map(str, node["target"])) for node in violation["nodes"]],
+        }
+        for violation in result["violations"]
+    ]
+
+
+def _serious(violations: list[dict]) -> str:
+    """The serious and critical violations, one line each ('' if none)."""
+    return "\n".join(
+        f"{v['impact']} {v['id']} ({v['help']}) : {', '.join(v['targets'][:5])}"
+        + (f" et {len(v['targets']) - 5} autres" if len(v["targets"]) > 5 else "")
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    )
+
+
+@pytest.fixture(scope="session")
+def visit(tab, journal, server):
+    axe = AXE.read_text(encoding="utf-8") if AXE.is_file() else None
+    visits: dict[str, Visit] = {}
+
+    def get(page: str) -> Visit:
+        if page not in visits:
+            visits[page] = _visit(tab, journal, server, page, axe)
+        return visits[page]
+
+    return get
+
+
+def test_every_page_of_the_built_site_is_tested(site):
+    built = {path.relative_to(site) for path in site.rglob("*.html")}
+    assert built == {html_file(site, page).relative_to(site) for page in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_the_page_loads_without_error(visit, page):
+    seen = visit(page)
+    assert seen.status == 200
+    assert not seen.errors, "erreurs dans la console :\n" + "\n".join(seen.errors)
+    assert not seen.failed, "requêtes en échec :\n" + "\n".join(seen.failed)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_the_page_asks_nothing_of_another_host(visit, server, page):
+    """Privacy: no font, CDN, analytics or API call; only the local server."""
+    seen = visit(page)
+    assert any(url.startswith(server.url) for url in seen.requests)
+    foreign = [url for url in seen.requests if not url.startswith((server.url, "data:", "blob:"))]
+    assert not foreign, "requêtes vers un autre hôte :\n" + "\n".join(foreign)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_the_images_of_the_page_load(visit, page):
+    seen = visit(page)
+    broken = [image["src"] for image in seen.images if not image["loaded"]]
+    assert not broken, f"images non chargées : {broken}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_the_math_of_the_page_is_typeset(visit, page):
+    math = visit(page).math
+    assert not math["errors"], f"formules en erreur (KaTeX) : {math['errors']}"
+    assert not math["raw"], f"formules non mises en forme : {math['raw']}"
+    if page in CHAPTERS:
+        assert math["formulas"] > 0
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_the_page_has_no_serious_accessibility_violation(visit, page):
+    seen = visit(page)
+    if seen.violations is None:
+        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
+    serious = _serious(seen.violations)
+    assert not serious, "violations (axe-core) :\n" + serious
+
+
+@pytest.mark.parametrize("page", ["", SCREENSHOT_PAGE, f"notebooks/{SCREENSHOT_PAGE}"], ids=_name)
+def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, page):
+    """The same check in the dark palette (a reader whose system prefers it), on the home
+    page, a chapter and a notebook."""
+    if not AXE.is_file():
+        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
+    tab.emulate_media(color_scheme="dark")
+    try:
+        tab.goto(server.url + page)
+        tab.evaluate("() => localStorage.clear()")  # no palette chosen before: the system's
+        tab.reload(wait_until="networkidle")
+        assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
+        serious = _serious(_axe(tab, AXE.read_text(encoding="utf-8")))
+    finally:
+        tab.evaluate("() => localStorage.clear()")  # Material keeps the palette it followed
+        tab.emulate_media(color_scheme="light")
+    assert not serious, "violations (axe-core, palette sombre) :\n" + serious
+
+
+def test_each_page_weighs_less_than_2_mb(visit, capsys):
+    """Everything a first visit transfers: HTML, styles, scripts, fonts, images and the
+    search index, compressed as GitHub Pages serves them (gzip for text)."""
+    visits = [visit(page) for page in PAGES]
+    with capsys.disabled():
+        print("\nPoids de chaque page à la première visite (transféré ; fichiers décompressés) :")
+        for seen in visits:
+            print(
+                f"  /{seen.page:<34} {seen.weight / 1e6:5.2f} Mo ; {seen.raw_weight / 1e6:5.2f} Mo"
+                f"  ({len(seen.sent)} fichiers)"
+            )
+    heavy = [f"/{v.page} : {v.weight / 1e6:.2f} Mo" for v in visits if v.weight >= MAX_WEIGHT]
+    assert not heavy, f"pages de plus de {MAX_WEIGHT / 1e6:g} Mo : {heavy}"
+
+
+# ---------------------------------------------------------------------------------------
+# The chapters, the palette, the search
+
+
+@pytest.mark.parametrize("page", SOLUTIONS, ids=_name)
+def test_solutions_are_folded_and_one_unfolds_on_click(tab, server, page):
+    tab.goto(server.url + page)
+    solutions = tab.locator("article details.tf")
+    assert solutions.count() > 0
+    opened = tab.evaluate("() => document.querySelectorAll('article details.tf[open]').length")
+    assert opened == 0, f"{opened} solution(s) dépliée(s) d'emblée"
+    solution = solutions.first
+    content = solution.locator(":scope > :not(summary)").first
+    assert not content.is_visible()
+    solution.locator("summary").click()
+    content.wait_for(state="visible", timeout=5_000)
+    assert solution.evaluate("details => details.open")
+    if page == SCREENSHOT_PAGE:
+        _capture(tab, solution)
+
+
+def _capture(tab, solution):
+    """The README's screenshot: a page with an opened solution, written only when it is
+    missing or when TP_CNN_CAPTURES=1, so that a test run leaves the tree as it was."""
+    if CAPTURE.exists() and os.environ.get("TP_CNN_CAPTURES") != "1":
+        return
+    solution.evaluate("d => window.scrollTo(0, d.getBoundingClientRect().top + scrollY - 170)")
+    tab.wait_for_timeout(300)  # Material's header and table of contents follow the scroll
+    CAPTURE.parent.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(CAPTURE))
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=_name)
+def test_the_copy_button_copies_the_code_of_a_block(tab, server, page):
+    tab.goto(server.url + page)
+    block = tab.locator("article div.highlight >> visible=true").first
+    code = block.locator("code").inner_text()
+    tab.evaluate("() => navigator.clipboard.writeText('')")
+    block.hover()
+    block.locator("button[data-clipboard-target]").click()
+    copied = tab.evaluate("() => navigator.clipboard.readText()")
+    assert copied.strip() == code.strip()
+    assert code.strip()
+
+
+def test_the_light_dark_toggle_switches_the_palette(tab, server):
+    tab.goto(server.url + CHAPTERS[0])
+    tab.evaluate("() => localStorage.clear()")
+    tab.reload()
+
+    def palette():
+        return tab.evaluate(
+            "() => [document.body.dataset.mdColorScheme,"
+            " getComputedStyle(document.body).backgroundColor]"
+        )
+
+    try:
+        scheme, light = palette()
+        assert scheme == "default"
+        tab.get_by_title("Passer en mode sombre").click()
+        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+        scheme, dark = palette()
+        assert dark != light
+        tab.get_by_title("Passer en mode clair").click()
+        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
+        assert palette()[1] == light
+    finally:
+        tab.evaluate("() => localStorage.clear()")  # the next pages in the default palette
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("pooling", ["convolution-pooling/"]),
+        ("rétropropagation", ["transfert-apprentissage/", ""]),
+        ("padding", ["cnn-cifar10/"]),
+    ],
+)
+def test_the_french_search_finds_the_right_pages(tab, server, word, expected):
+    """Material's search box: the first page found (notebooks aside) is the expected one,
+    and every expected page is among the results."""
+    tab.goto(server.url)
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(word, delay=20)
+    # Results for the whole word, not for its first letters: their links carry ?h=<word>.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        tab.wait_for_function(
+            """(word) => [...document.querySelectorAll('.md-search-result__item > a')]
+                 .some((a) => new URL(a.href).searchParams.get('h') === word)""",
+            arg=word,
+            timeout=15_000,
+        )
+    except PlaywrightTimeout:
+        meta = tab.locator(".md-search-result__meta").inner_text()
+        pytest.fail(f"« {word} » : aucun résultat pour le mot entier ({meta})")
+    found = tab.evaluate(
+        """() => [...document.querySelectorAll('.md-search-result__item > a')]
+             .map((a) => new URL(a.href).pathname.slice(1))"""
+    )
+    tab.keyboard.press("Escape")
+    chapters = [page for page in found if not page.startswith("notebooks/")]
+    assert chapters, f"« {word} » : aucune page trouvée"
+    assert chapters[0] == expected[0], f"« {word} » : {found}"
+    assert set(expected) <= set(found), f"« {word} » : {found}"
+
+
+# ---------------------------------------------------------------------------------------
+# Without the browser: links, descriptions of the figures, spelling
+
+
+def test_no_internal_link_or_anchor_is_broken(site):
+    broken = broken_links(site)
+    assert not broken, "liens cassés :\n" + "\n".join(broken)
+
+
+def test_every_figure_has_a_french_description(site):
+    """A content image has an alternative text, a sentence rather than a file name (its
+    French is checked with the prose, below)."""
+    images = 0
+    for page in PAGES:
+        for image in read_page(site, page).images:
+            images += 1
+            alt = image["alt"].strip()
+            name = image["src"].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            assert len(alt.split()) >= 4 and name not in alt, f"/{page} : {image}"
+    assert images > 0
+
+
+def _dictionaries_missing() -> str | None:
+    if not shutil.which("hunspell"):
+        return "hunspell introuvable"
+    listing = subprocess.run(["hunspell", "-D"], input="", capture_output=True, text=True)
+    found = listing.stdout + listing.stderr
+    missing = [name for name in ("fr_FR", "en_US") if f"/{name}\n" not in found]
+    return f"dictionnaires hunspell absents : {', '.join(missing)}" if missing else None
+
+
+def test_the_prose_is_spelled_in_french(site, tmp_path):
+    """hunspell's French dictionary, with tests/mots-du-projet.txt; italics (foreign words,
+    by French typography) may also be English. Code, math and passages marked with
+    another `lang` are not prose."""
+    if reason := _dictionaries_missing():
+        pytest.skip(
+            f"{reason} : installez les paquets Debian hunspell hunspell-fr hunspell-en-us "
+            "(`make test` les installe quand il est lancé en root)"
+        )
+    personal = tmp_path / "mots-du-projet.dic"
+    personal.write_text("\n".join(project_words()) + "\n", encoding="utf-8")
+    errors = []
+    for page in PAGES:
+        html = read_page(site, page)
+        words = set(misspelled(html.prose, personal))
+        words |= set(misspelled(html.italics, personal, "fr_FR,en_US"))
+        if words:
+            errors.append(f"/{page} : {', '.join(sorted(words, key=str.lower))}")
+    assert not errors, (
+        "mots inconnus (une faute, ou un terme à ajouter à tests/mots-du-projet.txt) :\n"
+        + "\n".join(errors)
+    )
