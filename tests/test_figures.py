@@ -209,3 +209,11 @@ def test_pages_run_on_separate_machines_are_merged(write_page, tmp_path):
     assert merged["runs"]["essai"]["page"] == "b"  # both pages record "essai": the last wins
     copied = target / "figures/b/curve.png"
     assert copied.read_bytes() == (second / "figures/b/curve.png").read_bytes()
+
+
+def test_a_page_that_records_the_same_run_again_keeps_it(write_page, docs):
+    write_page(RECORD)
+    args = ["--mode", "fast", "--docs", str(docs), "--force"]
+    assert figures.main(args) == 0
+    assert figures.main(args) == 0  # same code, same numbers: the run is recorded again
+    assert manifest(docs)["runs"]["essai"]["loss"] == 0.5

@@ -123,7 +123,11 @@ def _render(figure, path: str) -> bytes:
         options = {"metadata": {"Software": None}, "pil_kwargs": {"optimize": True}}
     else:
         options = {"metadata": {"Date": None, "Creator": None}}
-    figure.savefig(buffer, format=Path(path).suffix[1:], bbox_inches="tight", **options)
+    import matplotlib
+
+    # Same figure, same bytes: SVG ids are drawn from this salt, not at random.
+    with matplotlib.rc_context({"svg.hashsalt": "tp-cnn"}):
+        figure.savefig(buffer, format=Path(path).suffix[1:], bbox_inches="tight", **options)
     return buffer.getvalue()
 
 
@@ -205,6 +209,9 @@ def generate(
         table_before = table.read_bytes() if table.exists() else None
         start = time.perf_counter()
         try:
+            # The runs that the page recorded last time: it records them again if it still does.
+            runs = load_manifest(docs)["runs"]
+            results.forget(workdir, [run for run in runs if runs[run]["page"] == page.name])
             with harness.prepared(mode, workdir) as info:
                 run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
                 blocks = []

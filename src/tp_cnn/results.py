@@ -45,6 +45,17 @@ def write_table(workdir: Path, runs: dict[str, dict]) -> None:
     frame.to_csv(Path(workdir) / RESULTS_CSV)
 
 
+def forget(workdir: Path, runs: list[str]) -> None:
+    """Take rows out of the table, so that a page that records them again is seen doing it."""
+    path = Path(workdir) / RESULTS_CSV
+    if not runs or not path.exists():
+        return
+    import pandas as pd
+
+    frame = pd.read_csv(path, index_col="run")
+    frame.drop(index=[run for run in runs if run in frame.index]).to_csv(path)
+
+
 def _number(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
