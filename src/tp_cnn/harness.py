@@ -36,7 +36,7 @@ from unittest import mock
 import numpy as np
 
 MODES = ("fast", "full")
-FAST_SAMPLES = 256
+FAST_SAMPLES = 128
 FAST_EPOCHS = 2
 
 # Width of the text that Keras' `summary()` prints, so that the outputs shown on the
