@@ -52,7 +52,7 @@ def _marks(block: CodeBlock) -> list:
     return [eval(text, {"pytest": pytest, "sys": sys}).mark for text in block.marks]
 
 
-def _expectation(page: Page, block: CodeBlock) -> tuple[str | None, object]:
+def expectation(page: Page, block: CodeBlock) -> tuple[str | None, object]:
     """("skip", reason), ("raises", exception types) or (None, None), from its marks."""
     for mark in _marks(block):
         if mark.name == "skip":
@@ -102,7 +102,7 @@ class PageRun:
     def run_block(self, block: CodeBlock) -> BlockResult:
         import matplotlib.pyplot as plt
 
-        kind, expected = _expectation(self.page, block)
+        kind, expected = expectation(self.page, block)
         if kind == "skip":
             return BlockResult(block, skipped=str(expected))
         buffer = _Tee(sys.stdout) if self.echo else io.StringIO()
@@ -122,7 +122,7 @@ class PageRun:
             if kind == "raises":
                 self.failed = block
                 raise BlockFailure(
-                    f"{where(self.page, block)} : ce bloc doit lever {_names(expected)} "
+                    f"{where(self.page, block)} : ce bloc doit lever {exception_names(expected)} "
                     "(c'est l'erreur que la page montre), mais il s'est exécuté sans erreur."
                 )
         figures = [plt.figure(number) for number in plt.get_fignums()]
@@ -161,7 +161,7 @@ class PageRun:
         return [self.run_block(block) for block in self.page.blocks]
 
 
-def _names(types: object) -> str:
+def exception_names(types: object) -> str:
     types = types if isinstance(types, tuple) else (types,)
     return " ou ".join(t.__name__ for t in types)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from .executor import _expectation, _names
+from .executor import exception_names, expectation
 from .pages import DOCS, Page, course_pages
 
 NOTEBOOKS = "notebooks"  # relative to docs/
@@ -100,7 +100,7 @@ class _Builder:
 
     def code(self, block, code: str, hidden_in: _Admonition | None) -> None:
         self.flush()
-        kind, expected = _expectation(self.page, block)
+        kind, expected = expectation(self.page, block)
         if kind == "skip":
             self.cells.append(
                 v4.new_markdown_cell(
@@ -115,8 +115,9 @@ class _Builder:
             self.cells.append(
                 v4.new_markdown_cell(
                     f"La cellule suivante échoue **volontairement** : elle lève une "
-                    f"`{_names(expected)}`, l'erreur que le texte explique. Si « Tout exécuter » "
-                    "s'arrête sur elle, relancez l'exécution à partir de la cellule d'après."
+                    f"`{exception_names(expected)}`, l'erreur que le texte explique. Si "
+                    "« Tout exécuter » s'arrête sur elle, relancez l'exécution à partir de la "
+                    "cellule d'après."
                 )
             )
         metadata = {}
