@@ -70,7 +70,7 @@ def test_the_results_page_shows_every_run_and_warns_when_not_real(site):
     manifest = json.loads((ROOT / "docs" / "figures" / "manifest.json").read_text())
     html = (site / "resultats" / "index.html").read_text(encoding="utf-8")
     assert "tableau-des-resultats" not in html
-    rows = re.findall(r"<tr>\s*<td><code>(\w+)</code>", html)
+    rows = re.findall(r"<tr>\s*<td><a href=\"[^\"]+\"><code>(\w+)</code></a>", html)
     assert sorted(rows) == sorted(manifest["runs"])
     not_real = any(run["data"] != "réelles" for run in manifest["runs"].values()) or any(
         page["mode"] == "fast" for page in manifest["pages"].values()

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from tp_cnn.pages import reading_order
+
 _FIGURE_LINE = re.compile(r"^(?P<indent>\s*)!\[[^\]]*\]\((?P<path>figures/[^)\s]+)\)\s*$")
 RESULTS_MARKER = "<!-- tableau-des-resultats -->"
 _MODES = {"full": "exécution complète", "fast": "exécution rapide (calcul réduit)"}
@@ -61,27 +63,26 @@ def _percent(value) -> str:
 
 
 def results_table(manifest: dict) -> str:
-    """The TP's runs as a Markdown table, in the order of the pages."""
+    """The TP's runs as a Markdown table, in reading order; each run links to its page."""
     runs = manifest.get("runs", {})
     if not runs:
         return "*Aucun résultat pour l'instant : lancez `make figures`.*"
-    pages = list(manifest["pages"])
     rows = [
-        "| Run | Page | Perte | Précision | Top-5 | Époques | Entraînement | Appareil | Données |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| Run | Perte | Précision | Top-5 | Époques | Durée | Appareil |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     stand_ins = False
-    for run, entry in sorted(runs.items(), key=lambda item: pages.index(item[1]["page"])):
+    for run, entry in sorted(runs.items(), key=lambda item: reading_order(f"{item[1]['page']}.md")):
         page = manifest["pages"][entry["page"]]
         flagged = _warnings({**entry, "mode": page["mode"], "epochs": entry.get("epochs")})
         stand_ins = stand_ins or bool(flagged)
-        data = entry["data"] + (" ⚠" if flagged else "")
+        mark = " ⚠" if flagged else ""
         loss = "—" if entry.get("loss") is None else f"{entry['loss']:.3f}".replace(".", ",")
         rows.append(
-            f"| `{run}` | [{entry['page']}]({entry['page']}.md) | {loss} "
+            f"| [`{run}`]({entry['page']}.md){mark} | {loss} "
             f"| {_percent(entry.get('accuracy'))} | {_percent(entry.get('top5'))} "
             f"| {entry.get('epochs') or '—'} | {entry['train_seconds']:.0f} s "
-            f"| {page['device']} | {data} |"
+            f"| {page['device']} |"
         )
     if stand_ins:
         rows += [
