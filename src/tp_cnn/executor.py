@@ -1,14 +1,15 @@
 """Run a page's Python blocks in order, in one namespace, as a notebook would.
 
-Each block is compiled under the page's own file name and line numbers, so that a
-traceback points at the page. What a block prints and the figures it draws are
-returned; an output shown on the page under the block is checked against what it
-printed; a block marked `pytest.mark.xfail(raises=...)` must raise that error.
+Each block's verbatim code (see `pages`) is compiled under the page's own file name at
+its true line numbers, so that a traceback points at the page. What a block prints and
+the figures it draws are returned; an output shown on the page under the block is
+checked against what it printed; a block marked `xfail(raises=...)` must raise that
+error; a block marked `skip` (or `skipif`, `importorskip` when they apply) is not run.
 
 The check of an output is strict, stand-in data or not (stand-ins have the real shapes
-and dtypes). Only a block marked `pytest.mark.real_data_output` shows an output that
-depends on the real data's values: it is checked when the run used real data, and
-merely reported (`StandInWarning`) when it ran on stand-ins.
+and dtypes). Only a block marked `real_data_output` shows an output that depends on the
+real data's values: it is checked when the block ran on real data, and merely reported
+(`StandInWarning`) when it ran on stand-ins.
 """
 
 from __future__ import annotations
@@ -22,11 +23,8 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 
-import pytest
-from pytest_codeblocks import CodeBlock
-
 from .harness import RunInfo, StandInWarning
-from .pages import Page, PageError
+from .pages import Code, Page
 
 
 class BlockFailure(Exception):
@@ -35,36 +33,34 @@ class BlockFailure(Exception):
 
 @dataclass
 class BlockResult:
-    block: CodeBlock
+    block: Code
     output: str = ""
     figures: list = field(default_factory=list)  # matplotlib figures it drew, in order
     seconds: float = 0.0
     skipped: str | None = None  # the reason, when the page says not to run it
-    data: str = "réelles"  # what the run had used when the block ended (see RunInfo)
+    data: str = "real"  # what the data behind the last `fit` was (see RunInfo)
     epochs: int | None = None
 
 
-def where(page: Page, block: CodeBlock) -> str:
+def where(page: Page, block: Code) -> str:
     return f"{page.label}, bloc de la ligne {block.lineno}"
 
 
-def _marks(block: CodeBlock) -> list:
-    return [eval(text, {"pytest": pytest, "sys": sys}).mark for text in block.marks]
+def skip_reason(block: Code) -> str | None:
+    """Why the block is not run now, or None if it runs."""
+    for mark in block.marks:
+        if mark.applies():
+            return mark.reason or f"module {mark.args[0]} absent"
+    return None
 
 
-def expectation(page: Page, block: CodeBlock) -> tuple[str | None, object]:
-    """("skip", reason), ("raises", exception types) or (None, None), from its marks."""
-    for mark in _marks(block):
-        if mark.name == "skip":
-            reason = mark.kwargs.get("reason") or (mark.args[0] if mark.args else "")
-            if not reason:
-                raise PageError(
-                    f"{where(page, block)} : un bloc ignoré doit dire pourquoi (reason=...)."
-                )
-            return "skip", reason
-        if mark.name == "xfail":
-            return "raises", mark.kwargs.get("raises", Exception)
-    return None, None
+def expected_errors(block: Code, namespace: dict) -> tuple[type, ...] | None:
+    """The exception types a block marked xfail must raise, looked up in the page's names."""
+    mark = block.mark("xfail")
+    if mark is None:
+        return None
+    found = eval(mark.raises, dict(namespace))  # noqa: S307 (the page's own mark)
+    return found if isinstance(found, tuple) else (found,)
 
 
 def _normalized(text: str, ignore_whitespace: bool) -> str:
@@ -74,7 +70,7 @@ def _normalized(text: str, ignore_whitespace: bool) -> str:
 
 
 class _Tee(io.StringIO):
-    """Keeps what a block prints and shows it as it comes (Keras' progress bars)."""
+    """Keeps what a block prints and shows it as it comes (Keras' epochs)."""
 
     def __init__(self, stream):
         super().__init__()
@@ -97,14 +93,23 @@ class PageRun:
         self.info = info or RunInfo("full")
         self.echo = echo
         self.namespace: dict = {"__name__": "__main__"}
-        self.failed: CodeBlock | None = None
+        self.failed: Code | None = None
 
-    def run_block(self, block: CodeBlock) -> BlockResult:
+    def run_block(self, block: Code) -> BlockResult:
+        if (reason := skip_reason(block)) is not None:
+            return BlockResult(block, skipped=reason)
+        try:
+            result = self._execute(block)
+            self._check_output(result)
+        except BaseException:
+            self.failed = block
+            raise
+        return result
+
+    def _execute(self, block: Code) -> BlockResult:
         import matplotlib.pyplot as plt
 
-        kind, expected = expectation(self.page, block)
-        if kind == "skip":
-            return BlockResult(block, skipped=str(expected))
+        expected = expected_errors(block, self.namespace)
         buffer = _Tee(sys.stdout) if self.echo else io.StringIO()
         start = time.perf_counter()
         try:
@@ -112,62 +117,59 @@ class PageRun:
             code = compile("\n" * block.lineno + block.code, str(self.page.path), "exec")
             with contextlib.redirect_stdout(buffer):
                 exec(code, self.namespace)
+        except SystemExit as error:
+            raise BlockFailure(
+                f"{where(self.page, block)} : ce bloc arrête Python ({error!r}, par sys.exit() "
+                "ou exit()). Une page s'exécute d'un bout à l'autre : retirez cet appel."
+            ) from None
         except Exception as error:
-            if kind != "raises" or not isinstance(error, expected):
-                self.failed = block
+            if expected is None or not isinstance(error, expected):
                 error.add_note(f"dans {where(self.page, block)}")
                 raise
             buffer.write("".join(traceback.format_exception_only(error)))
         else:
-            if kind == "raises":
-                self.failed = block
+            if expected is not None:
                 raise BlockFailure(
-                    f"{where(self.page, block)} : ce bloc doit lever {exception_names(expected)} "
-                    "(c'est l'erreur que la page montre), mais il s'est exécuté sans erreur."
+                    f"{where(self.page, block)} : ce bloc doit lever {block.mark('xfail').raises}"
+                    " (c'est l'erreur que la page montre), mais il s'est exécuté sans erreur."
                 )
         figures = [plt.figure(number) for number in plt.get_fignums()]
         for figure in figures:
             plt.close(figure)
         seconds = time.perf_counter() - start
-        result = BlockResult(
+        return BlockResult(
             block, buffer.getvalue(), figures, seconds, None, self.info.data, self.info.epochs
         )
-        self._check_output(result)
-        return result
 
     def _check_output(self, result: BlockResult) -> None:
         block = result.block
         if block.expected_output is None:
             return
         ignore = block.expected_output_ignore_whitespace
-        if _normalized(block.expected_output, ignore) != _normalized(result.output, ignore):
-            depends_on_data = any(mark.name == "real_data_output" for mark in _marks(block))
-            if depends_on_data and result.data != "réelles":
-                warnings.warn(
-                    f"{where(self.page, block)} : sortie non vérifiée, elle dépend des données "
-                    "réelles et ce bloc a tourné sur des données de substitution.",
-                    StandInWarning,
-                    stacklevel=1,
-                )
-                return
-            self.failed = block
-            raise BlockFailure(
-                f"{where(self.page, block)} : la sortie affichée sur la page ne correspond "
-                f"plus à ce que le code affiche.\n--- sur la page ---\n{block.expected_output}"
-                f"--- obtenu ---\n{result.output}"
+        if _normalized(block.expected_output, ignore) == _normalized(result.output, ignore):
+            return
+        if block.mark("real_data_output") and result.data != "real":
+            warnings.warn(
+                f"{where(self.page, block)} : sortie non vérifiée, elle dépend des données "
+                "réelles et ce bloc a tourné sur des données de substitution.",
+                StandInWarning,
+                stacklevel=1,
             )
+            return
+        raise BlockFailure(
+            f"{where(self.page, block)} : la sortie affichée sur la page ne correspond "
+            f"plus à ce que le code affiche.\n--- sur la page ---\n{block.expected_output}"
+            f"--- obtenu ---\n{result.output}"
+        )
 
     def run(self) -> list[BlockResult]:
         return [self.run_block(block) for block in self.page.blocks]
 
 
-def exception_names(types: object) -> str:
-    types = types if isinstance(types, tuple) else (types,)
-    return " ou ".join(t.__name__ for t in types)
-
-
 def describe_failure(page: Page, error: BaseException) -> str:
     """A short French report: where in the page, which error, the page's own frames."""
+    from .pages import PageError
+
     if isinstance(error, (BlockFailure, PageError)):
         return str(error)
     frames = [
@@ -183,3 +185,11 @@ def describe_failure(page: Page, error: BaseException) -> str:
     lines += [f"  ligne {frame.lineno} : {(frame.line or '').strip()}" for frame in frames]
     lines += ["".join(traceback.format_exception_only(error)).rstrip()]
     return "\n".join(lines)
+
+
+def failed_line(page: Page, error: BaseException) -> int | None:
+    """The page line where the error was raised, when the page's code raised it."""
+    if isinstance(error, SyntaxError) and error.filename == str(page.path):
+        return error.lineno
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(page.path)]
+    return frames[-1].lineno if frames else None

@@ -1,84 +1,102 @@
-"""Run the course pages and write what they produce: figures, provenance, results.
+"""Run one course page and write what it produces: figures, records, results, notebook.
 
-`python scripts/generate_figures.py` runs the pages in reading order, in one working
-directory, with the harness of the chosen mode. For each page that ran to its end it
-writes the figures that the page declares and its entries of docs/figures/manifest.json:
+`generate(page, mode)` runs the page from its first block to its last with the harness
+of the mode, in a working directory shared with the pages before it. Only if the whole
+page ran does it write, all together (`outputs.commit`, under the manifest's lock):
 
-- "pages": how the page ran (mode, device, TensorFlow version, date, duration, cache key);
-- "figures": for each figure, its page, the block that drew it, the hash of that block's
-  code, the data (real or stand-ins) and the epochs of the last training;
-- "runs": the runs that the page put in the TP's comparison table (see `results`).
+- each figure the page declares, rendered from the n-th figure its code drew, under
+  docs/figures/<page>/ (PNG for photos and grids, SVG for curves);
+- the page's records in docs/figures/manifest.json (see `manifest`);
+- its notebook, docs/notebooks/<page>.ipynb.
 
-Nothing is written unless the whole page ran: each figure is rendered in memory first,
-then every file and the manifest are replaced atomically (written aside, then renamed), so
-a failed or interrupted run leaves the previous figures, results and manifest in place.
-A page whose code has not changed since it last ran in the same mode is not run again.
+A failed, interrupted or killed run leaves every previous file as it was. The figure
+script (`cli`) runs each page in a process of its own: `python -m tp_cnn.figures`.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import io
 import json
-import os
-import shutil
 import sys
-import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
-from . import harness, notebooks, results
-from .executor import BlockResult, PageRun, describe_failure
-from .pages import DOCS, Page, PageError, course_pages, find_page
+from . import harness, manifest, results
+from .executor import BlockResult, PageRun, describe_failure, failed_line
+from .manifest import FigureRecord, PageRecord, RunRecord
+from .outputs import WriteError, commit
+from .pages import DOCS, ROOT, Page, PageError, load_page
 
-MANIFEST = "figures/manifest.json"  # relative to docs/
-
-
-def _replace(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f".{path.name}.tmp")
-    aside.write_bytes(data)
-    os.replace(aside, path)
-
-
-def load_manifest(docs: Path = DOCS, path: Path | None = None) -> dict:
-    path = path or docs / MANIFEST
-    manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {section: manifest.get(section, {}) for section in ("pages", "figures", "runs")}
-
-
-def _write_manifest(docs: Path, manifest: dict) -> None:
-    manifest = {section: dict(sorted(entries.items())) for section, entries in manifest.items()}
-    _replace(docs / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
-
-
-def _without_page(manifest: dict, page: str) -> dict:
-    return {
-        "pages": {name: entry for name, entry in manifest["pages"].items() if name != page},
-        "figures": {k: e for k, e in manifest["figures"].items() if e["page"] != page},
-        "runs": {k: e for k, e in manifest["runs"].items() if e["page"] != page},
-    }
+# What the outputs of a page depend on besides its own code (see `page_key`).
+HARNESS_FILES = ("harness.py", "standins.py", "executor.py", "marks.py")
 
 
 def page_key(page: Page, mode: str) -> str:
-    """What a page's outputs depend on: its code, its figures, the mode and the harness."""
+    """A page's code and figure links, the mode, the harness, the versions and the pins."""
     digest = hashlib.sha256(f"{mode}\n".encode())
-    digest.update(Path(harness.__file__).read_bytes())
+    for name in HARNESS_FILES:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    for package in ("tensorflow", "tensorflow-cpu", "keras"):
+        try:
+            digest.update(f"{package}=={metadata.version(package)}\n".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pins = sorted(line.split("#")[0].strip() for line in requirements)
+    digest.update("\n".join(pin for pin in pins if pin).encode())
     for block in page.blocks:
-        digest.update("\0".join([block.code, *block.marks]).encode())
+        digest.update("\0".join([block.code, *(mark.text for mark in block.marks)]).encode())
     digest.update("\0".join(ref.path for ref in page.figures).encode())
     return digest.hexdigest()[:16]
 
 
-def is_current(page: Page, mode: str, docs: Path = DOCS) -> bool:
+def is_current(page: Page, mode: str, current: manifest.Manifest, docs: Path = DOCS) -> bool:
     """The page ran with this code and mode, and its figures are all there."""
-    manifest = load_manifest(docs)
-    entry = manifest["pages"].get(page.name, {})
-    return entry.get("key") == page_key(page, mode) and all(
-        (docs / ref.path).is_file() for ref in page.figures
+    record = current.pages.get(page.name)
+    return (
+        record is not None
+        and record.key == page_key(page, mode)
+        and all((docs / ref.path).is_file() for ref in page.figures)
     )
+
+
+def match_figures(page: Page, results: list[BlockResult]) -> list[tuple[str, BlockResult, object]]:
+    """Pair the n-th figure drawn with the n-th figure link of the page."""
+    drawn = [(result, figure) for result in results for figure in result.figures]
+    if len(drawn) != len(page.figures):
+        raise PageError(
+            f"{page.label} : la page déclare {len(page.figures)} figure(s) "
+            f"(liens ![...](figures/...)) mais son code en dessine {len(drawn)}. "
+            "Placez un lien d'image après chaque bloc qui dessine, un par figure."
+        )
+    for ref, (result, _) in zip(page.figures, drawn, strict=True):
+        if ref.lineno < result.block.lineno:
+            raise PageError(
+                f"{page.label}, ligne {ref.lineno} : la figure {ref.path} est placée avant "
+                f"le bloc de la ligne {result.block.lineno} qui la dessine."
+            )
+    return [
+        (ref.path, result, figure)
+        for ref, (result, figure) in zip(page.figures, drawn, strict=True)
+    ]
+
+
+def _render(figure, path: str) -> bytes:
+    """PNG (optimised) for photos and pixel grids, SVG (text as paths) for curves."""
+    import matplotlib
+
+    buffer = io.BytesIO()
+    if path.endswith(".png"):
+        options = {"metadata": {"Software": None}, "pil_kwargs": {"optimize": True}}
+    else:
+        options = {"metadata": {"Date": None, "Creator": None}}
+    # Same figure, same bytes: SVG ids are drawn from this salt, not at random.
+    with matplotlib.rc_context({"svg.hashsalt": "tp-cnn"}):
+        figure.savefig(buffer, format=Path(path).suffix[1:], bbox_inches="tight", **options)
+    return buffer.getvalue()
 
 
 def _device() -> str:
@@ -92,224 +110,102 @@ def _device() -> str:
     return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
 
 
-def _tensorflow_version() -> str | None:
-    return sys.modules["tensorflow"].__version__ if "tensorflow" in sys.modules else None
-
-
-def match_figures(page: Page, results: list[BlockResult]) -> list[tuple[str, BlockResult, object]]:
-    """Pair the n-th figure drawn with the n-th figure link of the page."""
-    drawn = [(result, figure) for result in results for figure in result.figures]
-    if len(drawn) != len(page.figures):
-        raise PageError(
-            f"{page.label} : la page déclare {len(page.figures)} figure(s) "
-            f"(liens ![...](figures/...)) mais son code en dessine {len(drawn)}. "
-            "Placez un lien d'image après chaque bloc qui dessine, un par figure."
+def _records(page: Page, blocks, runs: dict, info: harness.RunInfo, seconds: float):
+    pairs = match_figures(page, blocks)
+    rendered = {path: (_render(figure, path), result) for path, result, figure in pairs}
+    record = PageRecord(
+        key=page_key(page, info.mode),
+        mode=info.mode,
+        device=_device(),
+        tensorflow=sys.modules["tensorflow"].__version__ if "tensorflow" in sys.modules else None,
+        date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        seconds=round(seconds, 1),
+    )
+    figures = {
+        path: FigureRecord(
+            page.name,
+            result.block.lineno,
+            hashlib.sha256(result.block.code.encode()).hexdigest()[:16],
+            result.data,
+            result.epochs,
         )
-    pairs = []
-    for ref, (result, figure) in zip(page.figures, drawn, strict=True):
-        if ref.lineno < result.block.lineno:
-            raise PageError(
-                f"{page.label}, ligne {ref.lineno} : la figure {ref.path} est placée avant "
-                f"le bloc de la ligne {result.block.lineno} qui la dessine."
-            )
-        pairs.append((ref.path, result, figure))
-    return pairs
-
-
-def _render(figure, path: str) -> bytes:
-    """PNG (optimised) for photos and pixel grids, SVG (text as paths) for curves."""
-    buffer = io.BytesIO()
-    if path.endswith(".png"):
-        options = {"metadata": {"Software": None}, "pil_kwargs": {"optimize": True}}
-    else:
-        options = {"metadata": {"Date": None, "Creator": None}}
-    import matplotlib
-
-    # Same figure, same bytes: SVG ids are drawn from this salt, not at random.
-    with matplotlib.rc_context({"svg.hashsalt": "tp-cnn"}):
-        figure.savefig(buffer, format=Path(path).suffix[1:], bbox_inches="tight", **options)
-    return buffer.getvalue()
-
-
-def write_outputs(
-    page: Page,
-    blocks: list[BlockResult],
-    runs: dict[str, dict],
-    info: harness.RunInfo,
-    seconds: float,
-    docs: Path = DOCS,
-) -> list[Path]:
-    """Render every figure first, then replace the files and the manifest."""
-    rendered = {
-        path: (_render(figure, path), result)
-        for path, result, figure in match_figures(page, blocks)
+        for path, (_, result) in rendered.items()
     }
-    manifest = _without_page(load_manifest(docs), page.name)
-    manifest["pages"][page.name] = {
-        "key": page_key(page, info.mode),
-        "mode": info.mode,
-        "device": _device(),
-        "tensorflow": _tensorflow_version(),
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seconds": round(seconds, 1),
-    }
-    for path, (_, result) in rendered.items():
-        manifest["figures"][path] = {
-            "page": page.name,
-            "block_line": result.block.lineno,
-            "code_sha256": hashlib.sha256(result.block.code.encode()).hexdigest()[:16],
-            "data": result.data,
-            "epochs": result.epochs,
-        }
-    for run, entry in runs.items():
-        manifest["runs"][run] = {"page": page.name, **entry}
-    for path, (data, _) in rendered.items():
-        _replace(docs / path, data)
-    _write_manifest(docs, manifest)
-    return [docs / path for path in rendered]
+    runs = {name: RunRecord(page=page.name, **entry) for name, entry in runs.items()}
+    return record, figures, runs, {path: data for path, (data, _) in rendered.items()}
 
 
-def merge(parts: Path, docs: Path = DOCS) -> list[str]:
-    """Bring in the outputs of pages run on other machines, then return their names.
+def write_outputs(page: Page, blocks, runs: dict, info, seconds: float, docs: Path = DOCS):
+    """Render, then replace the page's figures, records and notebook together."""
+    from .notebooks import NOTEBOOKS, notebook_text
 
-    `parts/figures-<page>/` holds what the run of <page> wrote under docs/figures/: its
-    manifest.json and its figures (the GPU workflow spreads pages over several runners).
-    """
-    manifest, merged = load_manifest(docs), []
-    for part in sorted(Path(parts).glob("figures-*")):
-        page = part.name.removeprefix("figures-")
-        theirs = load_manifest(path=part / "manifest.json")
-        if page not in theirs["pages"]:
-            continue
-        manifest = _without_page(manifest, page)
-        for section in manifest:
-            manifest[section].update(
-                (key, entry)
-                for key, entry in theirs[section].items()
-                if (key if section == "pages" else entry["page"]) == page
-            )
-        for path in theirs["figures"]:
-            if theirs["figures"][path]["page"] == page:
-                _replace(docs / path, (part / Path(path).relative_to("figures")).read_bytes())
-        merged.append(page)
-    _write_manifest(docs, manifest)
-    return merged
+    record, figures, runs, images = _records(page, blocks, runs, info, seconds)
+    files = {docs / path: data for path, data in images.items()}
+    files[docs / NOTEBOOKS / f"{page.name}.ipynb"] = notebook_text(page).encode()
+    with manifest.locked(docs) as current:
+        updated = current.with_page(page.name, record, figures, runs)
+        commit({**files, docs / manifest.MANIFEST: updated.to_json().encode()})
+    return [docs / path for path in images]
 
 
-def generate(
-    page: Page, mode: str, workdir: Path | None = None, docs: Path = DOCS, echo: bool = False
-) -> list[Path]:
+def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool = False):
     """Run a page from its first block to its last, then write what it produced.
 
-    If the page fails, the table of results in `workdir` is put back as it was.
+    If the page fails, the results table in `workdir` is put back as it was.
     """
-    with tempfile.TemporaryDirectory(prefix="tp-cnn-") as scratch:
-        workdir = Path(workdir or scratch)
-        table = workdir / results.RESULTS_CSV
-        table_before = table.read_bytes() if table.exists() else None
-        start = time.perf_counter()
-        try:
-            # The runs that the page recorded last time: it records them again if it still does.
-            runs = load_manifest(docs)["runs"]
-            results.forget(workdir, [run for run in runs if runs[run]["page"] == page.name])
-            with harness.prepared(mode, workdir) as info:
-                run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
-                blocks = []
-                for block in page.blocks:
-                    blocks.append(run.run_block(block))
-                    tracker.after_block()
-                seconds = time.perf_counter() - start
-                return write_outputs(page, blocks, tracker.runs, info, seconds, docs)
-        except BaseException:
-            if table_before is None:
-                table.unlink(missing_ok=True)
-            else:
-                table.write_bytes(table_before)
-            raise
-
-
-def _advice(page: Page, error: BaseException) -> str:
-    rerun = f'make figures ARGS="--page {page.name}"'
-    if isinstance(error, harness.DataUnavailable):
-        return "→ Les données manquent : voir le message ci-dessus."
-    if isinstance(error, MemoryError) or "ResourceExhausted" in type(error).__name__:
-        return (
-            "→ Mémoire insuffisante : fermez les autres programmes qui utilisent le GPU ou "
-            f"réduisez batch_size dans la page, puis relancez : {rerun}"
-        )
-    return f"→ Corrigez la page (make test montre la même erreur), puis relancez : {rerun}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="generate_figures.py",
-        description="Exécute les pages du cours et régénère leurs figures et leurs résultats.",
-    )
-    parser.add_argument(
-        "--page", help="nom d'une page (par exemple convolution-pooling) ; par défaut, toutes"
-    )
-    parser.add_argument(
-        "--mode",
-        choices=harness.MODES,
-        default="full",
-        help="full : les pages telles qu'écrites ; fast : substituts et calcul réduit (CPU)",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="relancer aussi les pages dont le code n'a pas changé"
-    )
-    parser.add_argument(
-        "--docs", type=Path, default=DOCS, help="dossier des pages (docs/ du dépôt par défaut)"
-    )
-    parser.add_argument(
-        "--list", action="store_true", help="afficher le nom des pages, dans l'ordre, et quitter"
-    )
-    args = parser.parse_args(argv)
-    harness.quiet_tensorflow()
+    table = Path(workdir) / results.RESULTS_CSV
+    table_before = table.read_bytes() if table.exists() else None
+    start = time.perf_counter()
     try:
-        pages = [find_page(args.page, args.docs)] if args.page else course_pages(args.docs)
-    except PageError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 2
-    if args.list:
-        print("\n".join(page.name for page in pages))
-        return 0
-    from tqdm import tqdm
-
-    def say(message: str) -> None:
-        tqdm.write(message, file=sys.stderr)
-
-    failures = 0
-    workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages, in order
-    results.write_table(workdir, load_manifest(args.docs)["runs"])
-    bar = tqdm(pages, desc="Pages", unit="page", file=sys.stderr)
-    try:
-        for page in bar:
-            bar.set_postfix_str(page.name)
-            if not args.force and is_current(page, args.mode, args.docs):
-                say(f"{page.name} : inchangée depuis sa dernière exécution (--force la relance)")
-                continue
-            start = time.perf_counter()
-            try:
-                written = generate(page, args.mode, workdir, args.docs, echo=args.mode == "full")
-            except KeyboardInterrupt:
-                say(
-                    f"Interrompu pendant {page.label} : ses figures et résultats précédents sont "
-                    "conservés."
-                )
-                return 130
-            except Exception as error:  # report, keep the previous outputs, go on
-                failures += 1
-                say(
-                    f"{describe_failure(page, error)}\n{_advice(page, error)}\n"
-                    f"→ Les figures et résultats précédents de {page.name} sont conservés."
-                )
-                continue
+        # The runs that the page recorded last time: it records them again if it still does.
+        recorded = manifest.read(docs / manifest.MANIFEST, missing_ok=True).page_of(page.name)
+        results.forget(workdir, list(recorded.runs))
+        with harness.prepared(mode, workdir) as info:
+            run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
+            blocks = []
+            for block in page.blocks:
+                blocks.append(run.run_block(block))
+                tracker.after_block()
             seconds = time.perf_counter() - start
-            say(f"{page.name} : {len(written)} figure(s) écrite(s) en {seconds:.1f} s")
-    finally:
-        bar.close()
-        shutil.rmtree(workdir, ignore_errors=True)
-    # The notebooks of the pages (Colab): cheap, from the pages' text; not if interrupted.
-    for path in notebooks.write_notebooks(args.docs):
-        print(f"Notebook mis à jour : {path.relative_to(args.docs)}", file=sys.stderr)
-    return 1 if failures else 0
+            return write_outputs(page, blocks, tracker.runs, info, seconds, docs)
+    except BaseException:
+        if table_before is None:
+            table.unlink(missing_ok=True)
+        else:
+            table.write_bytes(table_before)
+        raise
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tp_cnn.figures PAGE MODE DOCS WORKDIR STATUS`: one page, in this process.
+
+    Writes to STATUS a JSON report for the figure script: the figures written, or the
+    line and the error of the failure. Exit code 0 (written), 1 (page failed), 3 (write
+    error), 130 (interrupted).
+    """
+    path, mode, docs, workdir, status = argv
+    try:
+        page = load_page(Path(path))
+        harness.quiet_tensorflow()
+        written = generate(page, mode, Path(workdir), Path(docs), echo=mode == "full")
+        report, code = {"ok": True, "figures": len(written)}, 0
+    except KeyboardInterrupt:
+        report, code = {"ok": False, "message": "interrompu"}, 130
+    except WriteError as error:
+        report, code = {"ok": False, "write_error": True, "message": str(error)}, 3
+    except PageError as error:
+        report, code = {"ok": False, "message": str(error), "error": "PageError"}, 1
+    except Exception as error:
+        report = {
+            "ok": False,
+            "message": describe_failure(page, error),
+            "line": failed_line(page, error),
+            "error": type(error).__name__,
+        }
+        code = 1
+    Path(status).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -12,8 +12,10 @@ Two modes run the page's code unchanged:
 
 In both modes a file that Keras would download is first looked for in the offline
 copies of `OFFLINE_MIRRORS` (Debian's `dataset-fashion-mnist` ships the real
-Fashion-MNIST archives), and the page runs in its own working directory, so that the
-files it writes (saved models, its results table) never land in the repository.
+Fashion-MNIST archives) and read where it is, never copied into the Keras cache; and
+the page runs in its own working directory, so that the files it writes (saved models,
+its results table) never land in the repository. In full mode, when the output is not
+a terminal (a build runner's log), `fit` prints one line per epoch (`verbose=2`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import contextlib
 import functools
 import importlib
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +35,8 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
+
+from .standins import stand_in_cifar10, stand_in_fashion_mnist
 
 MODES = ("fast", "full")
 FAST_SAMPLES = 128
@@ -60,7 +63,7 @@ class RunInfo:
     """What a run of a page uses, as it goes: recorded with every figure it draws."""
 
     mode: str
-    data: str = "réelles"  # "substituts" once a stand-in dataset or weight is used
+    data: str = "real"  # "stand-in" once a stand-in dataset or weight is used
     epochs: int | None = None  # epochs run by the last `fit`
     fit_seconds: float = 0.0  # time spent in `fit`, all calls together
 
@@ -100,7 +103,7 @@ def prepared(mode: str = "fast", workdir: Path | None = None) -> Iterator[RunInf
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tp-cnn-")))
         stack.enter_context(chdir(workdir))
         stack.enter_context(mock.patch.dict(os.environ, {"COLUMNS": SUMMARY_COLUMNS}))
-        for target, new in _patches(keras, info).items():
+        for target, new in _Workload(keras, info).patches().items():
             stack.enter_context(mock.patch(target, new))
         try:
             yield info
@@ -108,20 +111,40 @@ def prepared(mode: str = "fast", workdir: Path | None = None) -> Iterator[RunInf
             plt.close("all")
 
 
-def _patches(keras, info: RunInfo) -> dict:
-    download = keras.src.utils.file_utils.urlretrieve
-    fit, evaluate, predict = keras.Model.fit, keras.Model.evaluate, keras.Model.predict
-    vgg16 = keras.applications.VGG16
-    fast = info.mode == "fast"
+class _Workload:
+    """The replacements of Keras' loaders and of `fit`/`evaluate`/`predict` for one run."""
 
-    def fetch(url, filename, *args, **kwargs):
-        if copy := offline_copy(url):
-            shutil.copyfile(copy, filename)
-            return filename, None
-        if fast:
+    def __init__(self, keras, info: RunInfo):
+        self.keras, self.info, self.fast = keras, info, info.mode == "fast"
+        self.download = keras.src.utils.file_utils.urlretrieve
+        self.get_file = keras.src.utils.file_utils.get_file
+        model = keras.Model
+        self.originals = {"fit": model.fit, "evaluate": model.evaluate, "predict": model.predict}
+
+    def patches(self) -> dict:
+        datasets, vgg16 = self.keras.datasets, self.keras.applications.VGG16
+
+        def no_weights(*args, **kwargs):
+            return vgg16(*args, **{**kwargs, "weights": None})
+
+        loaders = [
+            (datasets.cifar10.load_data, stand_in_cifar10, "CIFAR-10"),
+            (datasets.fashion_mnist.load_data, stand_in_fashion_mnist, "Fashion-MNIST"),
+            (vgg16, no_weights, "poids ImageNet de VGG16"),
+        ]
+        patches = {"keras.src.utils.file_utils.urlretrieve": self.fetch}
+        patches.update(_everywhere(self.get_file, self.local_first))
+        for load, stand_in, what in loaders:
+            patches.update(_everywhere(load, self.real_or_stand_in(load, stand_in, what)))
+        for name in self.originals:
+            patches[f"keras.Model.{name}"] = getattr(self, name)
+        return patches
+
+    def fetch(self, url, filename, *args, **kwargs):
+        if self.fast:
             raise DataUnavailable(url)
         try:
-            return download(url, filename, *args, **kwargs)
+            return self.download(url, filename, *args, **kwargs)
         except Exception as error:
             raise DataUnavailable(
                 f"Téléchargement impossible de {url} ({error}). Sans réseau, remplissez le "
@@ -129,15 +152,23 @@ def _patches(keras, info: RunInfo) -> dict:
                 'défaut) ou lancez le mode rapide : make figures ARGS="--mode fast".'
             ) from error
 
-    def real_or_stand_in(load, stand_in, what):
+    def local_first(self, *args, **kwargs):
+        """A file that this machine has a copy of is read where it is, not copied."""
+        origin = kwargs.get("origin") or (args[1] if len(args) > 1 else "")
+        archive = kwargs.get("extract") or kwargs.get("untar")
+        if not archive and (copy := offline_copy(origin)):
+            return str(copy)
+        return self.get_file(*args, **kwargs)
+
+    def real_or_stand_in(self, load, stand_in, what):
         @functools.wraps(load)
         def wrapper(*args, **kwargs):
             try:
                 return load(*args, **kwargs)
             except DataUnavailable:
-                if not fast:
+                if not self.fast:
                     raise
-            info.data = "substituts"
+            self.info.data = "stand-in"
             warnings.warn(
                 f"Pas de {what} dans le cache de Keras, et pas de téléchargement en mode "
                 "rapide : données de substitution de mêmes formes et types, sans valeur réelle.",
@@ -148,51 +179,32 @@ def _patches(keras, info: RunInfo) -> dict:
 
         return wrapper
 
-    def capped_fit(model, x=None, y=None, *args, epochs=1, validation_data=None, **kwargs):
-        if fast:
+    def fit(self, model, x=None, y=None, *args, epochs=1, validation_data=None, **kwargs):
+        if self.fast:
             x, y = _head(x), _head(y)
             epochs = min(epochs, FAST_EPOCHS)
             if validation_data is not None:
                 validation_data = tuple(_head(part) for part in validation_data)
             kwargs["verbose"] = 0
-        info.epochs = epochs
+        elif not sys.stdout.isatty():
+            kwargs["verbose"] = 2  # one line per epoch in a log, not a redrawn bar
+        self.info.epochs = epochs
         start = time.perf_counter()
         try:
+            fit = self.originals["fit"]
             return fit(model, x, y, *args, epochs=epochs, validation_data=validation_data, **kwargs)
         finally:
-            info.fit_seconds += time.perf_counter() - start
+            self.info.fit_seconds += time.perf_counter() - start
 
-    def capped_evaluate(model, x=None, y=None, *args, **kwargs):
-        if fast:
+    def evaluate(self, model, x=None, y=None, *args, **kwargs):
+        if self.fast:
             x, y, kwargs["verbose"] = _head(x), _head(y), 0
-        return evaluate(model, x, y, *args, **kwargs)
+        return self.originals["evaluate"](model, x, y, *args, **kwargs)
 
-    def capped_predict(model, x, *args, **kwargs):
-        if fast:
+    def predict(self, model, x, *args, **kwargs):
+        if self.fast:
             x, kwargs["verbose"] = _head(x), 0
-        return predict(model, x, *args, **kwargs)
-
-    def vgg16_without_weights(*args, **kwargs):
-        return vgg16(*args, **{**kwargs, "weights": None})
-
-    cifar10, fashion_mnist = keras.datasets.cifar10, keras.datasets.fashion_mnist
-    return {
-        "keras.src.utils.file_utils.urlretrieve": fetch,
-        **_everywhere(
-            cifar10.load_data, real_or_stand_in(cifar10.load_data, stand_in_cifar10, "CIFAR-10")
-        ),
-        **_everywhere(
-            fashion_mnist.load_data,
-            real_or_stand_in(fashion_mnist.load_data, stand_in_fashion_mnist, "Fashion-MNIST"),
-        ),
-        **_everywhere(
-            vgg16,
-            real_or_stand_in(vgg16, vgg16_without_weights, "poids ImageNet de VGG16"),
-        ),
-        "keras.Model.fit": capped_fit,
-        "keras.Model.evaluate": capped_evaluate,
-        "keras.Model.predict": capped_predict,
-    }
+        return self.originals["predict"](model, x, *args, **kwargs)
 
 
 def _everywhere(original, new) -> dict:
@@ -213,49 +225,3 @@ def _everywhere(original, new) -> dict:
 
 def _head(data):
     return data[:FAST_SAMPLES] if isinstance(data, np.ndarray) else data
-
-
-def _images(count: int, shape: tuple, labels: np.ndarray, seed: int) -> np.ndarray:
-    """uint8 images whose class shows in their coarse pattern: a CNN can learn them."""
-    rng = np.random.default_rng(seed)
-    height, width, channels = shape
-    coarse = rng.uniform(0, 255, size=(10, 4, 4, channels)).astype(np.float32)
-    templates = coarse.repeat(height // 4 + 1, axis=1).repeat(width // 4 + 1, axis=2)
-    noise = rng.integers(0, 256, size=(count, height, width, channels), dtype=np.uint8)
-    images = 0.7 * templates[labels, :height, :width] + np.float32(0.3) * noise
-    return images.astype(np.uint8).reshape((count, *shape))
-
-
-def _labels(count: int, seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).permutation(np.arange(count) % 10).astype(np.uint8)
-
-
-def _built_once(make):
-    """Build a stand-in once per process; each call gets its own copy (pages modify it)."""
-    cached = functools.cache(make)
-
-    @functools.wraps(make)
-    def fresh():
-        return tuple(tuple(array.copy() for array in part) for part in cached())
-
-    return fresh
-
-
-@_built_once
-def stand_in_cifar10():
-    """Same shapes and dtypes as `cifar10.load_data()`: uint8 (N, 32, 32, 3), (N, 1)."""
-    y_train, y_test = _labels(50000, 1), _labels(10000, 2)
-    return (
-        (_images(50000, (32, 32, 3), y_train, 3), y_train.reshape(-1, 1)),
-        (_images(10000, (32, 32, 3), y_test, 4), y_test.reshape(-1, 1)),
-    )
-
-
-@_built_once
-def stand_in_fashion_mnist():
-    """Same shapes and dtypes as `fashion_mnist.load_data()`: uint8 (N, 28, 28), (N,)."""
-    y_train, y_test = _labels(60000, 5), _labels(10000, 6)
-    return (
-        (_images(60000, (28, 28, 1), y_train, 7)[..., 0], y_train),
-        (_images(10000, (28, 28, 1), y_test, 8)[..., 0], y_test),
-    )

@@ -1,7 +1,7 @@
 """Each course page as a Jupyter notebook for Google Colab: docs/notebooks/<page>.ipynb.
 
-The page is read with `pages.load_page` (the same extractor as the tests) and turned into
-an nbformat 4 notebook built with `nbformat.v4`:
+The page's segments (`pages.load_page`, the one reader of the project) become an
+nbformat 4 notebook built with `nbformat.v4`:
 
 - the prose becomes Markdown cells, in page order; the admonitions of MkDocs
   (`!!! info "Titre"`) become a bold title line followed by their un-indented content;
@@ -19,31 +19,25 @@ an nbformat 4 notebook built with `nbformat.v4`:
 
 The notebook starts with the page's title, how to switch Colab to a GPU and a cell that
 checks for one. It has no outputs, no local path, and stable cell ids: the same page
-always gives the same file. `write_notebooks()` is called by the figure script.
+always gives the same file. The figure script writes a page's notebook with its figures,
+then `write_notebooks()` refreshes the others (only pages' text changed). A notebook that
+no page produces is reported, never deleted.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbformat import v4
 
-from .executor import exception_names, expectation
-from .pages import DOCS, Page, course_pages
+from .outputs import commit
+from .pages import DOCS, Admonition, Code, Comment, Figure, Page, Prose, course_pages
 
 NOTEBOOKS = "notebooks"  # relative to docs/
 NBFORMAT_MINOR = 5  # cell ids exist from nbformat 4.5 on
 
-_ADMONITION = re.compile(
-    r"^(?P<indent> *)(?P<marker>\?\?\?\+?|!!!) *(?P<kind>[\w-]+)"
-    r'(?: +"(?P<title>[^"]*)")? *$'
-)
-_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
-_EXPECTED_OUTPUT = re.compile(r"<!--[-\s]*pytest-codeblocks:expected-output")
-_FIGURE = re.compile(r"^\s*!\[[^\]]*\]\(figures/[^)]*\)\s*$")
 _PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\([\w./-]+\.md(?:#[\w-]*)?\)")
 _TITLE = re.compile(r"^# +(?P<title>.+?)\s*$")
 
@@ -68,18 +62,6 @@ else:
           "pour les entraînements. Dans Colab : Exécution > Modifier le type d'exécution.")"""
 
 
-@dataclass
-class _Admonition:
-    indent: int  # of its `???`/`!!!` line; its content is indented 4 more
-    kind: str  # tf, info, python...
-    title: str
-    collapsed: bool  # `???` (not `???+`): closed until the reader opens it
-
-    @property
-    def summary(self) -> str:
-        return f"Solution : {self.title}" if self.kind == "tf" else self.title
-
-
 class _Builder:
     """Cells of a notebook, added in page order; the prose is kept until a cell ends it."""
 
@@ -87,7 +69,7 @@ class _Builder:
         self.page = page
         self.cells: list = []
         self.prose: list[str] = []
-        self.hidden_in: _Admonition | None = None  # the collapsed admonition of the prose
+        self.hidden_in: Admonition | None = None  # the collapsed admonition of the prose
 
     def flush(self) -> None:
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(self.prose)).strip("\n")
@@ -98,10 +80,10 @@ class _Builder:
             text = f"<details>\n<summary>{self.hidden_in.summary}</summary>\n\n{text}\n\n</details>"
         self.cells.append(v4.new_markdown_cell(text))
 
-    def code(self, block, code: str, hidden_in: _Admonition | None) -> None:
+    def code(self, block: Code, hidden_in: Admonition | None) -> None:
         self.flush()
-        kind, expected = expectation(self.page, block)
-        if kind == "skip":
+        code = block.code.strip("\n")
+        if block.mark("skip"):
             self.cells.append(
                 v4.new_markdown_cell(
                     "**Exercice à compléter** : ce code ne s'exécute pas tel quel, il n'est donc "
@@ -111,22 +93,36 @@ class _Builder:
                 )
             )
             return
-        if kind == "raises":
+        metadata = {}
+        if raises := block.mark("xfail"):
             self.cells.append(
                 v4.new_markdown_cell(
                     f"La cellule suivante échoue **volontairement** : elle lève une "
-                    f"`{exception_names(expected)}`, l'erreur que le texte explique. Si "
+                    f"`{raises.raises}`, l'erreur que le texte explique. Si "
                     "« Tout exécuter » s'arrête sur elle, relancez l'exécution à partir de la "
                     "cellule d'après."
                 )
             )
-        metadata = {}
+            metadata["tags"] = ["raises-exception"]
         if hidden_in is not None:
             code = f'# @title {hidden_in.summary} {{ display-mode: "form" }}\n{code}'
-            metadata = {"cellView": "form", "jupyter": {"source_hidden": True}}
-        if kind == "raises":
-            metadata["tags"] = ["raises-exception"]
+            metadata = {"cellView": "form", "jupyter": {"source_hidden": True}, **metadata}
         self.cells.append(v4.new_code_cell(code, metadata=metadata))
+
+    def segment(self, segment) -> None:
+        if isinstance(segment, Admonition):
+            if not segment.collapsed:
+                self.prose += [f"**{segment.title}**", ""]
+        elif isinstance(segment, Code) and segment.syntax == "python":
+            self.code(segment, self.hidden_in)
+        elif isinstance(segment, Code):
+            indent = len(segment.fence[0]) - len(segment.fence[0].lstrip(" "))
+            self.prose += [
+                line[min(indent, len(line) - len(line.lstrip(" "))) :] for line in segment.fence
+            ]
+        elif isinstance(segment, Prose):
+            self.prose.append(_prose_line(segment.text))
+        # Comments and figure links are dropped: the code draws and prints them again.
 
 
 def _prose_line(line: str) -> str:
@@ -139,58 +135,20 @@ def _prose_line(line: str) -> str:
 
 def page_notebook(page: Page) -> nbformat.NotebookNode:
     """The notebook of a page: its prose and code, in order, with the Colab first cells."""
-    blocks = {block.lineno: block for block in page.blocks}
-    lines = page.path.read_text(encoding="utf-8").splitlines()
     build = _Builder(page)
-    title, stack, expected_output = page.name, [], False
-    number = 0  # of the line being read, from 1 as in the blocks' `lineno`
-    while number < len(lines):
-        line, number = lines[number], number + 1
-        indent = len(line) - len(line.lstrip(" "))
-        if line.strip():  # a line indented less than an admonition's content ends it
-            while stack and indent < stack[-1].indent + 4:
-                stack.pop()
-        hidden_in = next((a for a in reversed(stack) if a.collapsed), None)
+    title = page.name
+    for segment in page.segments:
+        if isinstance(segment, (Comment, Figure)):
+            continue
+        hidden_in = next((a for a in reversed(segment.within) if a.collapsed), None)
         if hidden_in is not build.hidden_in:
             build.flush()
             build.hidden_in = hidden_in
-        margin = stack[-1].indent + 4 if stack else 0
-
-        def unindented(text: str, margin: int = margin) -> str:
-            return text[min(margin, len(text) - len(text.lstrip(" "))) :]
-
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            ticks = "`" * (len(stripped) - len(stripped.lstrip("`")))
-            end = number  # index of the closing fence, as pytest-codeblocks finds it
-            while end < len(lines) and not lines[end].lstrip().startswith(ticks):
-                end += 1
-            fence, start, number = lines[number - 1 : end + 1], number, end + 1
-            if start in blocks:
-                # The code as the page shows it (pytest-codeblocks drops the blank lines
-                # of a block indented in an admonition).
-                code = "\n".join(unindented(text, indent) for text in fence[1:-1])
-                build.code(blocks[start], code.strip("\n"), hidden_in)
-            elif expected_output:  # the output of the previous block: the code prints it
-                expected_output = False
-            else:
-                build.prose += [unindented(text) for text in fence]
-        elif _COMMENT.match(line):
-            expected_output = expected_output or bool(_EXPECTED_OUTPUT.search(line))
-        elif _FIGURE.match(line):
-            continue  # the code above draws it
-        elif match := _ADMONITION.match(line):
-            kind, name = match["kind"], match["title"]
-            admonition = _Admonition(
-                indent, kind, kind.capitalize() if name is None else name, match["marker"] == "???"
-            )
-            stack.append(admonition)
-            if not admonition.collapsed:
-                build.prose += [f"**{admonition.title}**", ""]
-        elif not stack and title == page.name and (match := _TITLE.match(line)):
-            title = match["title"]
+        heading = isinstance(segment, Prose) and not segment.within and _TITLE.match(segment.text)
+        if heading and title == page.name:
+            title = heading["title"]
         else:
-            build.prose.append(_prose_line(unindented(line)))
+            build.segment(segment)
     build.flush()
 
     cells = [
@@ -215,23 +173,20 @@ def page_notebook(page: Page) -> nbformat.NotebookNode:
     return notebook
 
 
-def write_notebooks(docs: Path = DOCS, out: Path | None = None) -> list[Path]:
+def notebook_text(page: Page) -> str:
+    return nbformat.writes(page_notebook(page)) + "\n"
+
+
+def write_notebooks(docs: Path = DOCS, out: Path | None = None) -> tuple[list[Path], list[Path]]:
     """Write the notebook of every course page under `out` (docs/notebooks/ by default).
 
-    Notebooks of pages that no longer exist are removed. Returns the files that changed.
+    Returns the files that changed, and the notebooks that no page produces (kept: they
+    are not the script's to delete).
     """
     out = Path(out or Path(docs) / NOTEBOOKS)
-    out.mkdir(parents=True, exist_ok=True)
-    changed, kept = [], set()
-    for page in course_pages(docs):
-        path = out / f"{page.name}.ipynb"
-        kept.add(path)
-        text = nbformat.writes(page_notebook(page)) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            changed.append(path)
-    for path in sorted(out.glob("*.ipynb")):
-        if path not in kept:
-            path.unlink()
-            changed.append(path)
-    return changed
+    pages = course_pages(docs)
+    files = {out / f"{page.name}.ipynb": notebook_text(page).encode() for page in pages}
+    changed = {p: d for p, d in files.items() if not p.exists() or p.read_bytes() != d}
+    commit(changed)
+    strays = sorted(p for p in out.glob("*.ipynb") if p not in files) if out.is_dir() else []
+    return list(changed), strays

@@ -1,45 +1,114 @@
-"""Parse the course pages: their Python blocks and the figures they declare.
+"""THE reader of a course page: a Markdown file → one ordered list of segments.
 
-Code blocks are read with pytest-codeblocks' own extractor, so its comment syntax
-(`<!--pytest-codeblocks:expected-output-->`, `<!--pytest.mark.skip(reason=...)-->`, ...)
-means the same thing for the tests and for the figure script.
+Every part of the project reads pages through `load_page` (the executor, the pytest
+plugin, the figure script, the notebooks, the site hook): there is no other parser of
+fences, marks or figure links. A page becomes, in order:
 
-A figure is declared by an image link to `figures/<page>/<file>` placed after the
-block that draws it: the n-th figure drawn while running the page is saved under the
-n-th such link.
+- `Prose`: a line of text (un-indented out of its admonitions);
+- `Comment`: an HTML comment that is not a mark (`<!-- tableau-des-resultats -->`);
+- `Admonition`: the opening line of `!!! kind "Titre"` or `??? kind "Titre"`;
+- `Code`: a fenced block, its *verbatim* source (blank lines kept) at its true line
+  numbers, its marks and the output shown under it (the ```text block after
+  `<!--pytest-codeblocks:expected-output-->`), which is not a segment of its own;
+- `Figure`: a figure link `![texte](figures/<page>/<nom>.png|svg "titre"){ attributs }`.
+
+Each segment knows the admonitions it sits in. Marks use pytest-codeblocks' syntax
+(`<!--pytest.mark.skip(reason="…")-->`, …); see `marks.py` for those accepted. A page
+that the site would show wrongly is refused here with its file and line: an unclosed
+fence, a `py` fence (never run), a misindented admonition, a solution that is not
+collapsed, a mark with no Python block under it, a figure link that is not alone on its
+line or that points outside `figures/<its page>/`. Standard library only.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_codeblocks import CodeBlock, extract_from_file
+from .marks import Mark, parse_mark
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 FIGURES = DOCS / "figures"
 
-_FIGURE_LINK = re.compile(r"!\[[^\]]*\]\((?P<path>figures/[^)\s]+)")
+_ADMONITION = re.compile(
+    r"^(?P<indent> *)(?P<marker>\?\?\?\+?|!!!) *(?P<kind>[\w-]+)(?: +\"(?P<title>[^\"]*)\")? *$"
+)
+_FENCE = re.compile(r"^(?P<indent> *)(?P<ticks>`{3,})(?P<info>.*)$")
+_COMMENT = re.compile(r"^\s*<!--(?P<text>.*)-->\s*$")
+_FIGURE = re.compile(
+    r"^(?P<indent> *)!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s\"]+)(?: +\"(?P<title>[^\"]*)\")?\)"
+    r"(?P<attrs>\{[^}]*\})? *$"
+)
+_MENTIONS_FIGURE = re.compile(r"(\]\(|\]:|src=)\s*[<\"']?(\./)?figures/")
+_FIGURE_PATH = r"figures/{page}/[A-Za-z0-9_-]+\.(png|svg)"
 _NAV_ENTRY = re.compile(r"^\s*-\s.*?(?P<file>[\w./-]+\.md)\s*$", re.MULTILINE)
 
 
 class PageError(Exception):
-    """A page cannot be read (unknown name, unclosed code block, ...)."""
+    """A page cannot be read or run as written; the message names the file and line."""
 
 
 @dataclass(frozen=True)
-class FigureRef:
+class Admonition:
+    lineno: int
+    indent: int  # of its `???`/`!!!` line; its content is indented 4 more
+    kind: str  # tf, info, warning…
+    title: str
+    collapsed: bool  # `???` (not `???+`): closed until the reader opens it
+    within: tuple[Admonition, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return f"Solution : {self.title}" if self.kind == "tf" else self.title
+
+
+@dataclass(frozen=True)
+class Prose:
+    lineno: int
+    text: str
+    within: tuple[Admonition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comment:
+    lineno: int
+    text: str
+    within: tuple[Admonition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
     lineno: int
     path: str  # relative to docs/, e.g. "figures/convolution-pooling/grayscale.png"
+    alt: str
+    line: str  # the line as written on the page
+    within: tuple[Admonition, ...] = ()
+
+
+@dataclass
+class Code:
+    lineno: int  # of the opening fence: the code starts on the next line
+    syntax: str
+    code: str  # verbatim, un-indented by the fence's indentation, blank lines kept
+    fence: list[str]  # the lines as written, fences included
+    marks: list[Mark] = field(default_factory=list)
+    expected_output: str | None = None
+    expected_output_ignore_whitespace: bool = False
+    within: tuple[Admonition, ...] = ()
+
+    def mark(self, name: str) -> Mark | None:
+        return next((mark for mark in self.marks if mark.name == name), None)
+
+
+Segment = Prose | Comment | Admonition | Code | Figure
 
 
 @dataclass
 class Page:
     path: Path
-    blocks: list[CodeBlock]
-    figures: list[FigureRef]
+    segments: list[Segment]
 
     @property
     def name(self) -> str:
@@ -53,32 +122,173 @@ class Page:
         except ValueError:
             return str(self.path)
 
+    @property
+    def blocks(self) -> list[Code]:
+        """The Python blocks: what runs, in page order."""
+        return [s for s in self.segments if isinstance(s, Code) and s.syntax == "python"]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [segment for segment in self.segments if isinstance(segment, Figure)]
+
+
+class _Reader:
+    """One pass over the lines; `fail` names the page and the line."""
+
+    def __init__(self, path: Path, text: str):
+        self.path, self.name = path, path.stem
+        self.lines = text.splitlines()
+        self.segments: list[Segment] = []
+        self.stack: list[Admonition] = []
+        self.marks: list[Mark] = []
+        self.expects: str | None = None  # "expected-output" or "…-ignore-whitespace"
+        self.number = 0  # of the line being read, from 1
+
+    def fail(self, message: str, lineno: int | None = None) -> PageError:
+        return PageError(f"{self.path.name}, ligne {lineno or self.number} : {message}")
+
+    def read(self) -> list[Segment]:
+        self.skip_front_matter()
+        while self.number < len(self.lines):
+            self.number += 1
+            self.line(self.lines[self.number - 1])
+        if self.marks or self.expects:
+            raise self.fail("une marque en fin de page n'est suivie d'aucun bloc de code.")
+        return self.segments
+
+    def skip_front_matter(self) -> None:
+        if self.lines[:1] == ["---"] and "---" in self.lines[1:]:
+            self.number = self.lines.index("---", 1) + 1
+
+    def margin(self) -> int:
+        return self.stack[-1].indent + 4 if self.stack else 0
+
+    def line(self, line: str) -> None:
+        indent = len(line) - len(line.lstrip(" "))
+        if line.strip():
+            while self.stack and indent < self.margin():
+                self.stack.pop()
+        within = tuple(self.stack)
+        if match := _ADMONITION.match(line):
+            self.admonition(match, indent, within)
+        elif match := _FENCE.match(line):
+            self.code(match, indent, within)
+        elif match := _COMMENT.match(line):
+            self.comment(match["text"], within)
+        elif match := _FIGURE.match(line):
+            self.figure(match, line, within)
+        elif _MENTIONS_FIGURE.search(line):
+            raise self.fail(
+                "lien de figure non reconnu. Écrivez-le seul sur sa ligne : "
+                f"![texte alternatif](figures/{self.name}/nom.png)"
+            )
+        else:
+            self.segments.append(Prose(self.number, line[min(self.margin(), indent) :], within))
+
+    def admonition(self, match: re.Match, indent: int, within: tuple) -> None:
+        if indent % 4 or indent > self.margin():
+            raise self.fail(
+                f"encadré « {match['marker']} {match['kind']} » indenté de {indent} espace(s) : "
+                "placez-le en début de ligne, ou à 4 espaces de plus que l'encadré qui le "
+                "contient. Sinon le site l'affiche tel quel, contenu déplié."
+            )
+        kind, collapsed = match["kind"], match["marker"] == "???"
+        if kind == "tf" and not collapsed:
+            raise self.fail(
+                "une solution doit être repliée : écrivez « ??? tf », "
+                f"pas « {match['marker']} tf »."
+            )
+        following = next((text for text in self.lines[self.number :] if text.strip()), "")
+        if len(following) - len(following.lstrip(" ")) < indent + 4:
+            raise self.fail(
+                "encadré vide : son contenu doit être indenté de 4 espaces de plus que la "
+                "ligne « ??? » ou « !!! » (sinon il s'affiche hors de l'encadré)."
+            )
+        title = kind.capitalize() if match["title"] is None else match["title"]
+        admonition = Admonition(self.number, indent, kind, title, collapsed, within)
+        self.stack.append(admonition)
+        self.segments.append(admonition)
+
+    def code(self, match: re.Match, indent: int, within: tuple) -> None:
+        start, ticks, info = self.number, match["ticks"], match["info"].strip()
+        if indent != self.margin():
+            raise self.fail(
+                f"bloc de code indenté de {indent} espace(s) là où le texte l'est de "
+                f"{self.margin()} : alignez la ligne ``` sur le texte qui l'entoure."
+            )
+        if info != "python" and re.match(r"(py|python)\b", info):
+            raise self.fail(
+                f"bloc « ```{info} » : écrivez exactement « ```python », sinon il n'est "
+                "ni exécuté ni vérifié."
+            )
+        end = next(
+            (i for i in range(start, len(self.lines)) if self.lines[i].lstrip().startswith(ticks)),
+            None,
+        )
+        if end is None:
+            raise self.fail("bloc de code jamais refermé : ajoutez une ligne ```.", start)
+        fence = self.lines[start - 1 : end + 1]
+        code = "".join(
+            text[min(indent, len(text) - len(text.lstrip(" "))) :] + "\n" for text in fence[1:-1]
+        )
+        self.number = end + 1
+        if self.expects:
+            self.output(code, start)
+            return
+        block = Code(start, info, code, fence, self.marks, within=within)
+        if self.marks and info != "python":
+            raise self.fail("une marque pytest précède un bloc qui n'est pas ```python.", start)
+        self.marks = []
+        self.segments.append(block)
+
+    def output(self, code: str, lineno: int) -> None:
+        previous = next((s for s in reversed(self.segments) if isinstance(s, Code)), None)
+        if previous is None or previous.syntax != "python":
+            raise self.fail("sortie attendue sans bloc ```python avant elle.", lineno)
+        previous.expected_output = code
+        previous.expected_output_ignore_whitespace = self.expects.endswith("whitespace")
+        self.expects = None
+
+    def comment(self, text: str, within: tuple) -> None:
+        text = text.strip()
+        keyword = re.fullmatch(r"[-\s]*pytest-codeblocks:(?P<word>.*?)[-\s]*", text)
+        if keyword and keyword["word"] in {"expected-output", "expected-output-ignore-whitespace"}:
+            self.expects = keyword["word"]
+        elif keyword or text.startswith("pytest."):
+            self.marks.append(parse_mark(text, self.fail))
+        else:
+            self.segments.append(Comment(self.number, text, within))
+
+    def figure(self, match: re.Match, line: str, within: tuple) -> None:
+        path = match["path"]
+        if not re.fullmatch(_FIGURE_PATH.format(page=re.escape(self.name)), path):
+            raise self.fail(
+                f"figure « {path} » : une page ne dessine que dans son propre dossier, "
+                f"sous la forme figures/{self.name}/<nom>.png ou .svg (lettres, chiffres, - et _)."
+            )
+        self.segments.append(Figure(self.number, path, match["alt"], line, within))
+
+
+def read_page(path: Path, text: str) -> Page:
+    return Page(Path(path), _Reader(Path(path), text).read())
+
 
 def load_page(path: Path) -> Page:
     path = Path(path).resolve()
     try:
-        blocks = extract_from_file(path)
-    except RuntimeError as error:
-        raise PageError(
-            f"{path.name} : impossible de lire la page ({error}). "
-            "Vérifiez que chaque bloc de code ouvert par ``` est bien refermé."
-        ) from error
-    python_blocks = [block for block in blocks if block.syntax == "python"]
-    figures = [
-        FigureRef(lineno, match["path"])
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        for match in _FIGURE_LINK.finditer(line)
-    ]
-    return Page(path, python_blocks, figures)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PageError(f"{path.name} : impossible de lire la page ({error}).") from error
+    return read_page(path, text)
 
 
-def reading_order(path: Path) -> tuple[int, str]:
+def reading_order(path: Path | str, config: Path = ROOT / "mkdocs.yml") -> tuple[int, str]:
     """Sort key of a page: its place in the site's navigation (mkdocs.yml), then its name.
 
     A page may use files that an earlier page wrote (the TP's results table): pages are
     always run in the order in which students read them.
     """
-    nav = _NAV_ENTRY.findall((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav = _NAV_ENTRY.findall(config.read_text(encoding="utf-8"))
     name = Path(path).name
     return (nav.index(name) if name in nav else len(nav), name)
 

@@ -4,10 +4,15 @@ One test per block ("docs/<page>.md::ligne N"), run in page order in one namespa
 page, as in a notebook, in the harness's fast mode. A block after a failed one is
 skipped, with the reason. Pages run in reading order (the site's navigation), all in
 one temporary working directory, as a student running them one after the other would.
+
+The tests write nothing outside their temporary folders: `HOME` and `KERAS_HOME` point
+to a fresh folder (Jupyter kernels started by the tests inherit them), so that the user's
+Keras cache is neither read nor filled.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,9 +24,12 @@ from .executor import PageRun, describe_failure
 from .pages import DOCS, PageError, load_page, reading_order
 
 WORKDIR = pytest.StashKey[Path]()
+HOME = pytest.StashKey[Path]()
 
 
 def pytest_configure(config):
+    home = config.stash[HOME] = Path(tempfile.mkdtemp(prefix="tp-cnn-home-"))
+    os.environ.update({"HOME": str(home), "KERAS_HOME": str(home / ".keras")})
     harness.quiet_tensorflow()
     config.addinivalue_line(
         "markers", "real_data_output: the output shown depends on the real data (see executor)"
@@ -31,6 +39,7 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     shutil.rmtree(config.stash.get(WORKDIR, ""), ignore_errors=True)
+    shutil.rmtree(config.stash.get(HOME, ""), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):

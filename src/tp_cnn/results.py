@@ -32,14 +32,15 @@ def read_table(workdir: Path) -> dict[str, dict]:
     }
 
 
-def write_table(workdir: Path, runs: dict[str, dict]) -> None:
-    """Start a run with the rows recorded before, as if the earlier pages had just run."""
+def write_table(workdir: Path, runs: dict) -> None:
+    """Start a run with the rows recorded before (`manifest.RunRecord`s), as if the earlier
+    pages had just run."""
     if not runs:
         return
     import pandas as pd
 
     frame = pd.DataFrame(
-        [{column: runs[run].get(key) for column, key in COLUMNS.items()} for run in runs],
+        [{column: getattr(runs[run], key) for column, key in COLUMNS.items()} for run in runs],
         index=pd.Index(list(runs), name="run"),
     )
     frame.to_csv(Path(workdir) / RESULTS_CSV)

@@ -1,56 +1,58 @@
-"""MkDocs hook: show where each generated figure and result comes from.
+"""MkDocs hook: show where each generated figure and result comes from, or refuse to build.
 
-Everything is read from docs/figures/manifest.json (written by the figure script):
+Everything is read from docs/figures/manifest.json (`manifest`, validated) and from the
+pages themselves (`pages`, the one reader):
 
-- under each generated figure, a discreet caption (mode, data, epochs, device, date), and
-  a visible warning when the figure comes from stand-in data or a shortened training;
-- on a page, the line `<!-- tableau-des-resultats -->` is replaced by the TP's
-  comparison table, with the same warnings;
+- under each figure link, a discreet caption (mode, data, epochs, device, date), and a
+  visible warning when the figure comes from stand-in data or a shortened training;
+- the comment `<!-- tableau-des-resultats -->` is replaced by the TP's results table;
 - under the title of a page that has a notebook (docs/notebooks/<page>.ipynb), a badge
   « Ouvrir dans Colab » (URL from `repo_url` and `extra.notebooks_branch`) and a link
   « Télécharger le notebook » (the copy that mkdocs-jupyter puts beside its page).
+
+The build stops with a French message when the manifest is missing or malformed, when a
+figure has no record to show, or when a page is malformed (a solution that would show
+outside its collapsed box, a figure link that points elsewhere…).
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from tp_cnn.pages import reading_order
+from tp_cnn import manifest
+from tp_cnn.pages import Comment, Figure, PageError, read_page, reading_order
 
-_FIGURE_LINE = re.compile(r"^(?P<indent>\s*)!\[[^\]]*\]\((?P<path>figures/[^)\s]+)\)\s*$")
-RESULTS_MARKER = "<!-- tableau-des-resultats -->"
+RESULTS_MARKER = "tableau-des-resultats"
 _MODES = {"full": "exécution complète", "fast": "exécution rapide (calcul réduit)"}
+_DATA = {"real": "données réelles", "stand-in": "données de substitution"}
+_manifest: manifest.Manifest | None = None
 
 
-def _warnings(entry: dict) -> list[str]:
+def _warnings(data: str, mode: str, epochs: int | None) -> list[str]:
     found = []
-    if entry["data"] != "réelles":
+    if data != "real":
         found.append("tracée avec des données de substitution")
-    if entry["mode"] == "fast" and entry.get("epochs"):
+    if mode == "fast" and epochs:
         found.append("après un entraînement raccourci (quelques pas seulement)")
     return found
 
 
-def caption(entry: dict) -> str:
-    """The provenance line of a figure; `entry` merges its page's and its own records."""
-    parts = [
-        "Figure produite par le code ci-dessus",
-        _MODES.get(entry["mode"], entry["mode"]),
-        f"données {entry['data']}",
-    ]
-    if entry.get("epochs"):
-        parts.append(f"{entry['epochs']} époque(s)")
-    parts.append(entry["device"])
-    if entry.get("tensorflow"):
-        parts.append(f"TensorFlow {entry['tensorflow']}")
-    parts.append(entry["date"][:10])
+def caption(figure: manifest.FigureRecord, page: manifest.PageRecord) -> str:
+    """The provenance line of a figure, and its warning when it is not a real result."""
+    parts = ["Figure produite par le code ci-dessus", _MODES[page.mode], _DATA[figure.data]]
+    if figure.epochs:
+        parts.append(f"{figure.epochs} époque(s)")
+    parts.append(page.device)
+    if page.tensorflow:
+        parts.append(f"TensorFlow {page.tensorflow}")
+    parts.append(page.date[:10])
     text = f'<span class="figure-provenance">{" · ".join(parts)}</span>'
-    if found := _warnings(entry):
+    if found := _warnings(figure.data, page.mode, figure.epochs):
         text += (
             '<span class="figure-provenance figure-stand-in">Attention : figure '
             f"{' et '.join(found)} ; elle ne montre pas un résultat réel.</span>"
@@ -62,36 +64,38 @@ def _percent(value) -> str:
     return "—" if value is None else f"{100 * value:.1f} %".replace(".", ",")
 
 
-def results_table(manifest: dict) -> str:
-    """The TP's runs as a Markdown table, in reading order; each run links to its page."""
-    runs = manifest.get("runs", {})
-    if not runs:
-        return "*Aucun résultat pour l'instant : lancez `make figures`.*"
+def results_table(records: manifest.Manifest) -> str:
+    """The TP's runs as a Markdown table: real results first, then in reading order."""
+    if not records.runs:
+        return "*Aucun résultat enregistré pour l'instant.*"
+
+    def flagged(run: manifest.RunRecord) -> bool:
+        return bool(_warnings(run.data, records.pages[run.page].mode, run.epochs))
+
     rows = [
-        "| Run | Perte | Précision | Top-5 | Époques | Durée | Appareil |",
+        "| Modèle | Perte | Précision | Top-5 | Époques | Durée | Appareil |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    stand_ins = False
-    for run, entry in sorted(runs.items(), key=lambda item: reading_order(f"{item[1]['page']}.md")):
-        page = manifest["pages"][entry["page"]]
-        flagged = _warnings({**entry, "mode": page["mode"], "epochs": entry.get("epochs")})
-        stand_ins = stand_ins or bool(flagged)
-        mark = " ⚠" if flagged else ""
-        loss = "—" if entry.get("loss") is None else f"{entry['loss']:.3f}".replace(".", ",")
+    order = sorted(
+        records.runs.items(),
+        key=lambda item: (flagged(item[1]), reading_order(f"{item[1].page}.md")),
+    )
+    for name, run in order:
+        mark = " ⚠" if flagged(run) else ""
+        loss = "—" if run.loss is None else f"{run.loss:.3f}".replace(".", ",")
         rows.append(
-            f"| [`{run}`]({entry['page']}.md){mark} | {loss} "
-            f"| {_percent(entry.get('accuracy'))} | {_percent(entry.get('top5'))} "
-            f"| {entry.get('epochs') or '—'} | {entry['train_seconds']:.0f} s "
-            f"| {page['device']} |"
+            f"| [`{name}`]({run.page}.md){mark} | {loss} | {_percent(run.accuracy)} "
+            f"| {_percent(run.top5)} | {run.epochs or '—'} | {run.train_seconds:.0f} s "
+            f"| {records.pages[run.page].device} |"
         )
-    if stand_ins:
+    if any(flagged(run) for run in records.runs.values()):
         rows += [
             "",
             '!!! warning "Ces nombres ne sont pas des résultats réels"',
             "",
-            "    Les lignes marquées ⚠ viennent d'une exécution rapide (substituts des données "
-            "ou entraînement raccourci). Lancez `make figures` sur une machine avec GPU et "
-            "accès au réseau pour obtenir les vrais résultats.",
+            "    Les lignes marquées ⚠ viennent d'un entraînement raccourci ou de données de "
+            "substitution : elles ne disent rien de ce que le modèle apprend. Exécutez le "
+            "notebook de la page dans Google Colab pour obtenir les vrais nombres.",
         ]
     return "\n".join(rows)
 
@@ -132,23 +136,41 @@ def notebook_links(markdown: str, page, config, files) -> str:
     return "\n".join([*lines[: title + 1], "", html, "", *lines[title + 1 :]])
 
 
+def on_pre_build(config):
+    global _manifest
+    try:
+        _manifest = manifest.read(Path(config["docs_dir"]) / manifest.MANIFEST)
+    except manifest.ManifestError as error:
+        raise PluginError(f"Construction arrêtée : {error}") from None
+
+
+def _provenance(markdown: str, page, path: Path) -> str:
+    """Captions under the figures and the results table, from the page's own segments."""
+    try:
+        segments = read_page(path, markdown).segments
+    except PageError as error:
+        raise PluginError(f"Construction arrêtée : {error}") from None
+    lines = markdown.split("\n")
+    for segment in reversed(segments):
+        if isinstance(segment, Comment) and segment.text == RESULTS_MARKER:
+            lines[segment.lineno - 1] = results_table(_manifest)
+        if isinstance(segment, Figure):
+            figure = _manifest.figures.get(segment.path)
+            if figure is None:
+                raise PluginError(
+                    f"Construction arrêtée : {path.name}, ligne {segment.lineno} : la figure "
+                    f"{segment.path} n'a pas de provenance dans {manifest.MANIFEST}. Générez-la : "
+                    f'make figures ARGS="--page {path.stem}".'
+                )
+            indent = segment.line[: len(segment.line) - len(segment.line.lstrip(" "))]
+            caption_line = indent + caption(figure, _manifest.pages[figure.page])
+            lines.insert(segment.lineno, caption_line)
+    return "\n".join(lines)
+
+
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):  # search finds the course pages, not their copies
         page.meta.setdefault("search", {})["exclude"] = True
-    markdown = notebook_links(markdown, page, config, files)
-    manifest_path = Path(config["docs_dir"]) / "figures" / "manifest.json"
-    if not manifest_path.exists():
         return markdown
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    lines = []
-    for line in markdown.split("\n"):
-        if line.strip() == RESULTS_MARKER:
-            lines.append(results_table(manifest))
-            continue
-        lines.append(line)
-        match = _FIGURE_LINE.match(line)
-        if match and match["path"] in manifest.get("figures", {}):
-            figure = manifest["figures"][match["path"]]
-            entry = {**manifest["pages"][figure["page"]], **figure}
-            lines.append(match["indent"] + caption(entry))
-    return "\n".join(lines)
+    markdown = _provenance(markdown, page, Path(page.file.abs_src_path))
+    return notebook_links(markdown, page, config, files)

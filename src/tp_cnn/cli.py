@@ -1,0 +1,197 @@
+"""The figure script's command line: `make figures ARGS="…"` (scripts/generate_figures.py).
+
+Options are checked before anything runs. The pages run in reading order, each in a
+process of its own (`python -m tp_cnn.figures`: a fresh TensorFlow, memory given back,
+a timeout), all in one working directory (the results table passes from page to page).
+A page that fails, is killed or exceeds its time is reported (page, line, error) and
+summarised at the end, and its previous outputs stay. A page whose outputs are current
+is not run again; a fast run never replaces a full run's outputs unless `--force`.
+`--list` needs only the standard library (the GPU workflow's first job runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import manifest
+from .pages import DOCS, Page, PageError, course_pages, find_page
+
+MODES = ("full", "fast")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        message = message.replace("unrecognized arguments", "option(s) inconnue(s)")
+        message = message.replace("expected one argument", "une valeur est attendue")
+        message = message.replace("argument ", "option ").replace("invalid choice", "choix inconnu")
+        self.exit(2, f"Erreur : {message}\n{self.format_usage()}")
+
+
+def _not_empty(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("valeur vide")
+    return value
+
+
+def _docs(value: str) -> Path:
+    path = Path(_not_empty(value))
+    if not path.is_dir() or not any(path.glob("*.md")):
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un dossier de pages (.md)")
+    return path.resolve()
+
+
+def _minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = 0
+    if minutes <= 0:
+        raise argparse.ArgumentTypeError(f"« {value} » : un nombre de minutes positif")
+    return minutes
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = _Parser(
+        prog="generate_figures.py",
+        description="Exécute les pages du cours et régénère leurs figures et leurs résultats.",
+    )
+    add = parser.add_argument
+    add(
+        "--page", type=_not_empty, help="nom d'une page (ex. convolution-pooling) ; défaut : toutes"
+    )
+    add("--mode", choices=MODES, default="full", help="full : pages telles qu'écrites ; fast : CPU")
+    add("--force", action="store_true", help="relancer aussi les pages à jour")
+    add("--docs", type=_docs, default=DOCS, help="dossier des pages (docs/ du dépôt par défaut)")
+    add("--timeout", type=_minutes, default=240, help="minutes au plus par page (240)")
+    add("--list", action="store_true", help="afficher le nom des pages, dans l'ordre, et quitter")
+    return parser.parse_args(argv)
+
+
+def rerun_command(args: argparse.Namespace, page: str) -> str:
+    """The command that runs this page again with the same options."""
+    options = [f"--page {page}", f"--mode {args.mode}"]
+    if args.docs != DOCS:
+        options.append(f"--docs {args.docs}")
+    if args.force:
+        options.append("--force")
+    return f'make figures ARGS="{" ".join(options)}"'
+
+
+def _advice(report: dict, command: str) -> str:
+    if report.get("write_error"):
+        return "→ Rien n'a été écrit pour cette page. Relancez ensuite : " + command
+    if report.get("error") == "DataUnavailable":
+        return "→ Les données manquent (voir le message ci-dessus), puis : " + command
+    if report.get("error") in {"MemoryError", "ResourceExhaustedError"}:
+        return f"→ Mémoire insuffisante : réduisez batch_size dans la page, puis : {command}"
+    return f"→ Corrigez la page (make test montre la même erreur), puis : {command}"
+
+
+def run_page(page: Page, args, workdir: Path) -> dict:
+    """Run one page in a child process; its report (see `figures.main`)."""
+    status = workdir / f".{page.name}.status.json"
+    status.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "tp_cnn.figures", str(page.path), args.mode,
+               str(args.docs), str(workdir), str(status)]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        child.wait(timeout=args.timeout * 60)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        return {"ok": False, "message": f"{page.label} : plus de {args.timeout:g} min, arrêtée."}
+    except KeyboardInterrupt:
+        os.killpg(child.pid, signal.SIGINT)
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+        raise
+    if status.exists():
+        return json.loads(status.read_text(encoding="utf-8"))
+    return {
+        "ok": False,
+        "message": f"{page.label} : le processus s'est arrêté ({child.returncode})",
+    }
+
+
+def _die_with_parent() -> None:
+    """In the child: killed if the figure script dies (Linux), never left running alone."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        pages = [find_page(args.page, args.docs)] if args.page else course_pages(args.docs)
+        if args.list:
+            print("\n".join(page.name for page in pages))
+            return 0
+        current = manifest.read(args.docs / manifest.MANIFEST, missing_ok=True)
+    except (PageError, manifest.ManifestError) as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages, in order
+    try:
+        return _run_all(pages, args, current, workdir)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path) -> int:
+    from . import figures, notebooks, results
+
+    results.write_table(workdir, current.runs)
+    failures: list[str] = []
+    for number, page in enumerate(pages, 1):
+        say(f"[{number}/{len(pages)}] {page.name}")
+        record = current.pages.get(page.name)
+        if not args.force and figures.is_current(page, args.mode, current, args.docs):
+            say(f"{page.name} : à jour depuis sa dernière exécution (--force la relance)")
+            continue
+        if not args.force and args.mode == "fast" and record and record.mode == "full":
+            say(f"{page.name} : garde son exécution complète ; --force la remplace par une rapide")
+            continue
+        start = time.perf_counter()
+        try:
+            report = run_page(page, args, workdir)
+        except KeyboardInterrupt:
+            say(f"Interrompu pendant {page.label} : ses figures et résultats précédents sont "
+                "conservés.")  # fmt: skip
+            raise
+        if report["ok"]:
+            say(f"{page.name} : {report['figures']} figure(s) écrite(s) en "
+                f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+            continue
+        failures.append(f"{page.name} (ligne {report.get('line') or '?'} : "
+                        f"{report.get('error') or 'arrêt'})")  # fmt: skip
+        say(f"{report['message']}\n{_advice(report, rerun_command(args, page.name))}\n"
+            f"→ Les figures et résultats précédents de {page.name} sont conservés.")  # fmt: skip
+    changed, strays = notebooks.write_notebooks(args.docs)
+    for path in changed:
+        say(f"Notebook mis à jour : {path.relative_to(args.docs)}")
+    for path in strays:
+        say(f"Notebook sans page (non supprimé) : {path.relative_to(args.docs)}")
+    if failures:
+        say(f"Pages en échec : {', '.join(failures)}")
+    return 1 if failures else 0
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,85 @@
+"""Put a set of files in place together, or not at all.
+
+`commit({path: bytes, ...})` first writes every file aside, under a unique temporary
+name in its own folder; then renames them into place, in the given order (the manifest
+last). If a write fails (read-only folder, full disk), nothing has changed; if a rename
+fails, the files already replaced are put back. Either way the error is a `WriteError`
+that names the file: a write error is never blamed on the page that was run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class WriteError(Exception):
+    """A file could not be written: nothing was changed (the message says which file)."""
+
+
+def commit(files: dict[Path, bytes]) -> None:
+    staged: dict[Path, Path] = {}
+    created: list[Path] = []
+    try:
+        for path, data in files.items():
+            created += _make_parents(path.parent)
+            staged[path] = _write_aside(path, data)
+    except OSError as error:
+        _discard(staged.values(), created)
+        raise _write_error(error, path) from error
+    previous = {path: path.read_bytes() if path.exists() else None for path in files}
+    done: list[Path] = []
+    try:
+        for path, aside in staged.items():
+            os.replace(aside, path)
+            done.append(path)
+    except OSError as error:
+        _restore(done, previous)
+        _discard([aside for path, aside in staged.items() if path not in done], created)
+        raise _write_error(error, path) from error
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    missing = [p for p in [folder, *folder.parents] if not p.exists()][::-1]
+    for path in missing:
+        path.mkdir()
+    return missing
+
+
+def _write_aside(path: Path, data: bytes) -> Path:
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except OSError:
+        Path(name).unlink(missing_ok=True)
+        raise
+    os.chmod(name, 0o644)
+    return Path(name)
+
+
+def _restore(done: list[Path], previous: dict[Path, bytes | None]) -> None:
+    for path in done:
+        if previous[path] is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(previous[path])
+
+
+def _discard(asides, created: list[Path]) -> None:
+    for aside in asides:
+        Path(aside).unlink(missing_ok=True)
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def _write_error(error: OSError, path: Path) -> WriteError:
+    reason = error.strerror or str(error)
+    return WriteError(
+        f"Écriture impossible de {path} ({reason}). Aucun fichier n'a été modifié : "
+        "libérez de la place ou donnez le droit d'écrire, puis relancez."
+    )
