@@ -34,6 +34,7 @@ class _Parser(argparse.ArgumentParser):
         message = message.replace("unrecognized arguments", "option(s) inconnue(s)")
         message = message.replace("expected one argument", "une valeur est attendue")
         message = message.replace("argument ", "option ").replace("invalid choice", "choix inconnu")
+        message = message.replace("choose from", "valeurs possibles :")
         self.exit(2, f"Erreur : {message}\n{self.format_usage()}")
 
 

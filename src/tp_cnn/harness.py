@@ -89,6 +89,9 @@ def prepared(mode: str = "fast", workdir: Path | None = None) -> Iterator[RunInf
     if mode not in MODES:
         raise ValueError(f"Mode inconnu : « {mode} ». Modes possibles : {', '.join(MODES)}.")
     quiet_tensorflow()
+    if "keras" not in sys.modules:
+        with _silent_stderr():
+            import keras
     import keras
     import matplotlib
 
@@ -137,7 +140,7 @@ class _Workload:
         for load, stand_in, what in loaders:
             patches.update(_everywhere(load, self.real_or_stand_in(load, stand_in, what)))
         for name in self.originals:
-            patches[f"keras.Model.{name}"] = getattr(self, name)
+            patches[f"keras.Model.{name}"] = _method(getattr(self, name))
         return patches
 
     def fetch(self, url, filename, *args, **kwargs):
@@ -205,6 +208,30 @@ class _Workload:
         if self.fast:
             x, kwargs["verbose"] = _head(x), 0
         return self.originals["predict"](model, x, *args, **kwargs)
+
+
+def _method(bound):
+    """A plain function (so that `model.fit(...)` passes the model) calling `bound`."""
+
+    @functools.wraps(bound)
+    def method(model, *args, **kwargs):
+        return bound(model, *args, **kwargs)
+
+    return method
+
+
+@contextmanager
+def _silent_stderr() -> Iterator[None]:
+    """Hide what C++ libraries write to stderr (TensorFlow's start-up messages)."""
+    sys.stderr.flush()
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def _everywhere(original, new) -> dict:
