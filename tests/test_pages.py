@@ -1,6 +1,10 @@
-import pytest
+"""The one reader of a page (tp_cnn.pages): segments, true lines, and refusals in French."""
 
-from tp_cnn.pages import PageError, course_pages, find_page, load_page
+import pytest
+from pytest_codeblocks import extract_from_file
+
+from tp_cnn.pages import DOCS, Admonition, Comment, Figure, PageError, Prose, course_pages
+from tp_cnn.pages import find_page, load_page
 
 PAGE = """
 # Titre
@@ -12,10 +16,20 @@ x = 1
 ??? tf "Solution"
 
     ```python
-    print(x + 1)
+    y = x + 1
+
+    print(y)
     ```
 
-    ![Une figure](figures/page/one.png)
+    <!--pytest-codeblocks:expected-output-->
+
+    ```text
+    2
+    ```
+
+    ![Une figure](figures/page/one.png "Un titre"){ width="300" }
+
+<!-- tableau-des-resultats -->
 
 ```text
 pas du Python
@@ -23,33 +37,111 @@ pas du Python
 """
 
 
-def test_blocks_inside_admonitions_are_read_with_their_page_lines(write_page):
+def test_a_page_is_one_ordered_list_of_segments(write_page):
     page = load_page(write_page(PAGE))
-    assert [block.code for block in page.blocks] == ["x = 1\n", "print(x + 1)\n"]
+    kinds = [type(segment).__name__ for segment in page.segments if not isinstance(
+        segment, Prose) or segment.text]  # fmt: skip
+    assert kinds == ["Prose", "Code", "Admonition", "Code", "Figure", "Comment", "Code"]
+    solution = page.blocks[1]
+    assert isinstance(solution.within[0], Admonition) and solution.within[0].collapsed
+    assert solution.code == "y = x + 1\n\nprint(y)\n"  # verbatim: the blank line is kept
+    assert solution.expected_output == "2\n"
     assert [block.lineno for block in page.blocks] == [3, 9]
+    figure = page.figures[0]
+    assert (figure.lineno, figure.path, figure.alt) == (21, "figures/page/one.png", "Une figure")
+    assert [s.text for s in page.segments if isinstance(s, Comment)] == ["tableau-des-resultats"]
 
 
-def test_figure_links_are_read_with_their_lines(write_page):
-    page = load_page(write_page(PAGE))
-    assert [(ref.lineno, ref.path) for ref in page.figures] == [(13, "figures/page/one.png")]
+@pytest.mark.parametrize("name", sorted(path.name for path in DOCS.glob("*.md")))
+def test_the_reader_agrees_with_pytest_codeblocks_on_every_page(name):
+    """Same blocks, lines, marks and outputs as pytest-codeblocks, whose syntax we keep."""
+    ours = load_page(DOCS / name).blocks
+    theirs = [block for block in extract_from_file(DOCS / name) if block.syntax == "python"]
+    assert [b.lineno for b in ours] == [b.lineno for b in theirs]
+    for mine, reference in zip(ours, theirs, strict=True):
+        # pytest-codeblocks drops the blank lines of indented blocks; we keep them.
+        kept = "".join(f"{line}\n" for line in mine.code.splitlines() if line.strip())
+        assert reference.code in {mine.code, kept}
+        assert [mark.text for mark in mine.marks] == reference.marks
+        assert mine.expected_output == reference.expected_output
 
 
-def test_an_unclosed_block_is_reported_in_french(write_page):
-    with pytest.raises(PageError, match="refermé"):
-        load_page(write_page("```python\nx = 1\n"))
+BAD = {
+    "unclosed fence": ("```python\nx = 1\n", "ligne 1 : bloc de code jamais refermé"),
+    "py fence": ("```py\nx = 1\n```\n", "écrivez exactement « ```python »"),
+    "titled fence": ('```python title="a.py"\nx = 1\n```\n', "écrivez exactement"),
+    "admonition by 2": (
+        'Texte\n\n  ??? tf "Solution"\n\n      ```python\n      x = 1\n      ```\n',
+        "ligne 3 : encadré « ??? tf » indenté de 2 espace",
+    ),
+    "open solution": ('!!! tf "Solution"\n\n    x\n', "une solution doit être repliée"),
+    "empty admonition": ('??? tf "Solution"\n\n```python\nx = 1\n```\n', "encadré vide"),
+    "fence by 2": (
+        '??? tf "S"\n\n    texte\n\n  ```python\n  x = 1\n  ```\n',
+        "ligne 5 : bloc de code indenté de 2",
+    ),
+    "other page's folder": ("![a](figures/vgg16/x.png)\n", "dans son propre dossier"),
+    "outside": ("![a](figures/../../x.png)\n", "dans son propre dossier"),
+    "bad extension": ("![a](figures/page/x.jpg)\n", "figures/page/<nom>.png"),
+    "inline figure": ("Voir ![a](figures/page/x.png) ici.\n", "lien de figure non reconnu"),
+    "dotted figure": ("![a](./figures/page/x.png)\n", "dans son propre dossier"),
+    "reference figure": ("![a][f]\n\n[f]: figures/page/x.png\n", "lien de figure non reconnu"),
+    "unknown mark": ("<!--pytest.mark.slow-->\n\n```python\nx = 1\n```\n", "marque inconnue"),
+    "skip without reason": ("<!--pytest.mark.skip-->\n\n```python\nx\n```\n", "dire pourquoi"),
+    "deprecated": ("<!--pytest-codeblocks:skip-->\n\n```python\nx\n```\n", "obsolète"),
+    "cont": (
+        "```python\nx = 1\n```\n\n<!--pytest-codeblocks:cont-->\n\n```python\nx\n```\n",
+        "inutile ici",
+    ),
+    "mark on text": ('<!--pytest.mark.skip(reason="r")-->\n\n```text\nx\n```\n', "pas ```python"),
+    "dangling mark": (
+        '```python\nx = 1\n```\n\n<!--pytest.mark.skip(reason="r")-->\n',
+        "aucun bloc de code",
+    ),
+    "output first": (
+        "<!--pytest-codeblocks:expected-output-->\n\n```text\n1\n```\n",
+        "sortie attendue sans bloc",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_malformed_page_is_refused_with_its_line(write_page, case):
+    text, message = BAD[case]
+    with pytest.raises(PageError, match="page.md, ligne") as excinfo:
+        load_page(write_page(text))
+    assert message in str(excinfo.value)
+
+
+def test_accepted_marks_of_pytest_codeblocks_work(write_page):
+    page = load_page(write_page(
+        '<!--pytest.mark.skipif(sys.version_info < (3, 0), reason="vieux Python")-->\n\n'
+        "```python\nx = 1\n```\n\n<!--pytest-codeblocks:importorskip(module_absent)-->\n\n"
+        "```python\ny = 1\n```\n"
+    ))  # fmt: skip
+    skipif, importorskip = (block.marks[0] for block in page.blocks)
+    assert not skipif.applies() and skipif.reason == "vieux Python"
+    assert importorskip.applies()
+
+
+def test_front_matter_is_not_prose(write_page):
+    page = load_page(write_page("---\nsolutions: hidden\n---\n# Titre\n"))
+    assert [s.text for s in page.segments if isinstance(s, Prose)] == ["# Titre"]
+    assert page.segments[0].lineno == 4
 
 
 def test_the_course_pages_are_those_with_python_code(write_page, tmp_path):
-    write_page(PAGE, "b.md")
+    write_page(PAGE.replace("figures/page/", "figures/b/"), "b.md")
     write_page("# Accueil\n\nSans code.\n", "a.md")
     assert [page.name for page in course_pages(tmp_path / "docs")] == ["b"]
 
 
 def test_an_unknown_page_name_lists_the_known_ones(write_page, tmp_path):
-    write_page(PAGE, "convolution.md")
+    write_page(PAGE.replace("figures/page/", "figures/convolution/"), "convolution.md")
     with pytest.raises(PageError, match=r"« vgg »\..*convolution"):
         find_page("vgg", tmp_path / "docs")
 
 
-def test_the_real_site_has_the_first_page():
-    assert "convolution-pooling" in [page.name for page in course_pages()]
+def test_every_figure_of_the_real_site_is_in_its_pages_folder():
+    figures = [figure for page in course_pages() for figure in page.figures]
+    assert figures and all(isinstance(figure, Figure) for figure in figures)
