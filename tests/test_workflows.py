@@ -382,7 +382,7 @@ def test_the_merge_step_merges_the_artifacts_of_the_pages(tmp_path):
     artifacts = dict(artifact_of(page, tmp_path / f"runner-{page}") for page in pages)
     for page in pages:  # docs/figures/manifest.json and docs/figures/<page>/, from docs/figures/
         files = artifacts[f"figures-{page}"]
-        assert "manifest.json" in files
+        assert "manifest.json" in files, sorted(files)
         assert {PurePosixPath(name).parts[0] for name in files} == {"manifest.json", page}
 
     workspace = copy_of_the_repository(tmp_path / "workspace")
