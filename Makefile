@@ -1,5 +1,7 @@
 # Two commands on a fresh machine:  `make serve` (site on http://127.0.0.1:8000)
 # and `make test` (every test). Both create .venv and install requirements.txt first.
+# The Python of .venv (the GPU runner: make install-gpu PYTHON=python3.11).
+PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -8,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: install install-test install-gpu serve build test figures benchmark clean
 
 $(INSTALLED): requirements.txt pyproject.toml
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
@@ -19,8 +21,9 @@ install: $(INSTALLED)
 # with sudo); elsewhere, the tests that need them are skipped or use stand-ins, and say so:
 # Debian's chromium, hunspell and its French and English dictionaries (tests/test_browser.py),
 # the real Fashion-MNIST (dataset-fashion-mnist: one page tested on real data), and
-# axe-core from npm (package-lock.json).
-DEBIAN_TEST_PACKAGES := hunspell hunspell-fr hunspell-en-us dataset-fashion-mnist
+# axe-core from npm (package-lock.json), jq (the workflows' steps rehearsed by
+# tests/test_workflows.py).
+DEBIAN_TEST_PACKAGES := hunspell hunspell-fr hunspell-en-us dataset-fashion-mnist jq
 install-test: install node_modules/.package-lock.json
 	@missing=$$(for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	{ command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null \
