@@ -1,17 +1,22 @@
+"""The figure script: what it writes, what it refuses, and what it never destroys."""
+
 import hashlib
-import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from tp_cnn import figures
-from tp_cnn.pages import PageError, load_page
+from tp_cnn import cli, figures, manifest
+from tp_cnn.merge import merge
+from tp_cnn.notebooks import NOTEBOOKS
+from tp_cnn.pages import DOCS, ROOT, PageError, course_pages, load_page
 
+SCRIPT = ROOT / "scripts" / "generate_figures.py"
 DRAW = """
 ```python
 import matplotlib.pyplot as plt
@@ -21,90 +26,6 @@ plt.show()
 
 ![Une courbe](figures/page/curve.png)
 """
-
-
-@pytest.fixture
-def docs(tmp_path):
-    return tmp_path / "docs"
-
-
-def manifest(docs):
-    return json.loads((docs / figures.MANIFEST).read_text(encoding="utf-8"))
-
-
-def test_a_page_writes_its_figures_and_their_provenance(write_page, docs):
-    written = figures.generate(load_page(write_page(DRAW)), "fast", docs=docs)
-    assert written == [docs / "figures/page/curve.png"]
-    assert written[0].read_bytes().startswith(b"\x89PNG")
-    entry = manifest(docs)["figures"]["figures/page/curve.png"]
-    assert entry["page"] == "page"
-    assert entry["block_line"] == 1
-    assert entry["data"] == "réelles"
-    page = manifest(docs)["pages"]["page"]
-    assert page["mode"] == "fast"
-    assert page["device"] == "CPU"
-    assert not list(docs.rglob("*.tmp"))
-
-
-def test_a_failed_page_keeps_the_previous_figures_and_manifest(write_page, docs):
-    path = write_page(DRAW)
-    figures.generate(load_page(path), "fast", docs=docs)
-    before = {p: p.read_bytes() for p in (docs / "figures").rglob("*") if p.is_file()}
-    path.write_text(DRAW + "\n```python\nraise MemoryError('plus de mémoire')\n```\n")
-    with pytest.raises(MemoryError):
-        figures.generate(load_page(path), "fast", docs=docs)
-    after = {p: p.read_bytes() for p in (docs / "figures").rglob("*") if p.is_file()}
-    assert len(before) == 2
-    assert after == before
-
-
-def test_a_figure_drawn_but_not_declared_is_refused(write_page, docs):
-    path = write_page(DRAW.replace("![Une courbe](figures/page/curve.png)", ""))
-    with pytest.raises(PageError, match="déclare 0 figure.*en dessine 1"):
-        figures.generate(load_page(path), "fast", docs=docs)
-    assert not docs.joinpath("figures").exists()
-
-
-def test_the_script_names_the_known_pages_for_an_unknown_one(capsys):
-    assert figures.main(["--page", "inconnue"]) == 2
-    assert (
-        "Page inconnue : « inconnue ». Pages disponibles : convolution-pooling"
-        in capsys.readouterr().err
-    )
-
-
-def test_the_script_reports_a_failed_page_in_french(write_page, docs, capsys):
-    write_page("```python\nimport nonexistent_module\n```\n")
-    assert figures.main(["--mode", "fast", "--docs", str(docs)]) == 1
-    err = capsys.readouterr().err
-    assert "ModuleNotFoundError" in err
-    assert "figures et résultats précédents de page sont conservés" in err
-
-
-def test_every_committed_figure_has_its_provenance():
-    committed = manifest(figures.DOCS)
-    declared = {ref.path for page in figures.course_pages() for ref in page.figures}
-    assert declared == set(committed["figures"])
-    for path, entry in committed["figures"].items():
-        assert (figures.DOCS / path).is_file(), path
-        assert {"page", "block_line", "code_sha256", "data", "epochs"} <= set(entry)
-        page = committed["pages"][entry["page"]]
-        assert {"mode", "device", "tensorflow", "date", "seconds", "key"} <= set(page)
-
-
-def test_every_committed_figure_comes_from_the_current_code_of_its_page():
-    """A block that draws was edited without `make figures`: its figures are stale."""
-    committed = manifest(figures.DOCS)["figures"]
-    for page in figures.course_pages():
-        for ref in page.figures:
-            block = [block for block in page.blocks if block.lineno < ref.lineno][-1]
-            digest = hashlib.sha256(block.code.encode()).hexdigest()[:16]
-            assert committed[ref.path]["code_sha256"] == digest, (
-                f"{ref.path} : le code qui la dessine a changé ; lancez "
-                f'make figures ARGS="--page {page.name}"'
-            )
-
-
 RECORD = """
 ```python
 import pandas as pd
@@ -116,39 +37,211 @@ comp.to_csv("resultats_tp.csv")
 """
 
 
+@pytest.fixture
+def docs(tmp_path):
+    return tmp_path / "docs"
+
+
+def read(docs) -> manifest.Manifest:
+    return manifest.read(docs / manifest.MANIFEST)
+
+
+def checksums(folder: Path) -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
+def generate(path, docs, mode="fast"):
+    return figures.generate(load_page(path), mode, docs.parent, docs)
+
+
+def test_a_page_writes_its_figures_records_and_notebook_together(write_page, docs):
+    written = generate(write_page(DRAW), docs)
+    assert written == [docs / "figures/page/curve.png"]
+    assert written[0].read_bytes().startswith(b"\x89PNG")
+    record = read(docs)
+    assert record.figures["figures/page/curve.png"].data == "real"
+    assert record.figures["figures/page/curve.png"].block_line == 1
+    assert record.pages["page"].mode == "fast" and record.pages["page"].device
+    assert (docs / NOTEBOOKS / "page.ipynb").is_file()
+    assert not [p for p in docs.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_failed_page_keeps_every_previous_output(write_page, docs):
+    path = write_page(DRAW)
+    generate(path, docs)
+    before = checksums(docs / "figures") | checksums(docs / NOTEBOOKS)
+    path.write_text(DRAW + "\n```python\nraise MemoryError('plus de mémoire')\n```\n")
+    with pytest.raises(MemoryError):
+        generate(path, docs)
+    assert checksums(docs / "figures") | checksums(docs / NOTEBOOKS) == before
+
+
+def test_a_figure_drawn_but_not_declared_is_refused(write_page, docs):
+    path = write_page(DRAW.replace("![Une courbe](figures/page/curve.png)", ""))
+    with pytest.raises(PageError, match="déclare 0 figure.*en dessine 1"):
+        generate(path, docs)
+    assert not docs.joinpath("figures").exists()
+
+
+def test_a_write_error_is_reported_as_such_and_changes_nothing(write_page, docs, monkeypatch):
+    path = write_page(DRAW)
+    generate(path, docs)
+    before = checksums(docs)
+    path.write_text(DRAW.replace("[1, 2, 3]", "[3, 2, 1]"), encoding="utf-8")
+    before[path] = checksums(docs)[path]
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    status = docs.parent / "status.json"
+    args = [str(path), "fast", str(docs), str(docs.parent), str(status)]
+    assert figures.main(args) == 3
+    assert '"write_error": true' in status.read_text()
+    assert "No space left on device" in status.read_text()
+    assert checksums(docs) == before
+
+
+def run_script(*args, cwd=None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=cwd, **kwargs
+    )
+
+
+BAD_INPUTS = {
+    "unknown page": (["--page", "inconnue"], "Page inconnue : « inconnue »"),
+    "empty page": (["--page", ""], "option --page: valeur vide"),
+    "unknown mode": (["--mode", "rapide"], "choix inconnu"),
+    "unknown option": (["--vite"], "option(s) inconnue(s)"),
+    "not a docs folder": (["--docs", "/nulle/part"], "n'est pas un dossier de pages"),
+    "empty docs": (["--docs", ""], "valeur vide"),
+    "zero timeout": (["--timeout", "0"], "nombre de minutes positif"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_options_are_refused_in_french_before_anything_runs(case):
+    args, message = BAD_INPUTS[case]
+    before = checksums(DOCS)
+    done = run_script(*args)
+    assert done.returncode == 2 and message in done.stderr
+    assert checksums(DOCS) == before
+
+
+BAD_PAGES = {
+    "figure of another page": (DRAW.replace("figures/page/", "figures/autre/"), "propre dossier"),
+    "figure outside the repository": (
+        DRAW.replace("figures/page/", "figures/../../"), "propre dossier"),
+    "solution indented by two": (
+        'Texte\n\n  ??? tf "TensorFlow"\n\n      ```python\n      x = 1\n      ```\n', "indenté"),
+    "sys.exit": ("```python\nimport sys\nsys.exit(0)\n```\n", "arrête Python"),
+    "os._exit": ("```python\nimport os\nos._exit(0)\n```\n", "le processus s'est arrêté"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PAGES))
+def test_a_bad_page_fails_in_french_and_changes_nothing(write_page, docs, case):
+    generate(write_page(DRAW.replace("figures/page/", "figures/a/"), "a.md"), docs)
+    generate(write_page(DRAW), docs)
+    text, message = BAD_PAGES[case]
+    (docs / "page.md").write_text(text, encoding="utf-8")
+    before = checksums(docs.parent)
+    done = run_script("--mode", "fast", "--docs", str(docs), "--page", "page")
+    assert done.returncode != 0
+    assert message in done.stderr
+    if done.returncode == 1:  # the page ran and failed (2: refused before anything ran)
+        assert 'make figures ARGS="--page page --mode fast --docs' in done.stderr
+    assert checksums(docs.parent) == before
+
+
+def test_a_broken_manifest_stops_the_script_in_french(write_page, docs):
+    write_page(DRAW)
+    (docs / "figures").mkdir()
+    (docs / manifest.MANIFEST).write_text("{", encoding="utf-8")
+    done = run_script("--mode", "fast", "--docs", str(docs))
+    assert done.returncode == 2 and "JSON invalide" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_script_reports_a_failed_page_and_sums_up(write_page, docs, capsys):
+    write_page("```python\nimport nonexistent_module\n```\n")
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 1
+    err = capsys.readouterr().err
+    assert "ModuleNotFoundError" in err and "figures et résultats précédents de page" in err
+    assert "Pages en échec : page (ligne 2 : ModuleNotFoundError)" in err
+
+
+def test_every_committed_figure_has_its_provenance():
+    committed = read(DOCS)
+    declared = {ref.path for page in course_pages() for ref in page.figures}
+    assert declared == set(committed.figures)
+    assert all((DOCS / path).is_file() for path in committed.figures)
+
+
+def test_every_committed_key_is_current():
+    """Code, harness, versions and pins unchanged since the figures were made."""
+    committed = read(DOCS)
+    for page in course_pages():
+        record = committed.pages[page.name]
+        assert record.key == figures.page_key(page, record.mode), (
+            f'{page.name} : figures périmées ; lancez make figures ARGS="--page {page.name}"'
+        )
+
+
+def test_every_committed_figure_comes_from_the_current_code_of_its_page():
+    committed = read(DOCS).figures
+    for page in course_pages():
+        for ref in page.figures:
+            block = [block for block in page.blocks if block.lineno < ref.lineno][-1]
+            assert (
+                committed[ref.path].code_sha256
+                == (hashlib.sha256(block.code.encode()).hexdigest()[:16])
+            ), ref.path
+
+
 def test_a_run_recorded_by_a_page_goes_to_the_manifest(write_page, docs):
-    figures.generate(load_page(write_page(DRAW + RECORD)), "fast", docs=docs)
-    run = manifest(docs)["runs"]["essai"]
-    assert (run["page"], run["loss"], run["accuracy"], run["epochs"]) == ("page", 0.5, 0.875, 3)
-    assert run["top5"] is None
-    assert run["data"] == "réelles"
+    generate(write_page(DRAW + RECORD), docs)
+    run = read(docs).runs["essai"]
+    assert (run.page, run.loss, run.accuracy, run.epochs, run.top5) == ("page", 0.5, 0.875, 3, None)
+    assert run.data == "real"
 
 
 def test_a_later_page_sees_the_runs_of_the_pages_before(write_page, docs, capsys):
     write_page(RECORD, "a.md")
     write_page('```python\nprint(open("resultats_tp.csv").read().splitlines()[1])\n```\n', "b.md")
-    assert figures.main(["--mode", "fast", "--docs", str(docs), "--page", "a"]) == 0
-    # b runs alone, in a new working directory: the runs recorded before are put back there.
-    before = set(manifest(docs)["runs"])
-    page = load_page(docs / "b.md")
-    assert figures.main(["--mode", "fast", "--docs", str(docs), "--page", "b"]) == 0
-    assert before == {"essai"} and set(manifest(docs)["runs"]) == {"essai"}
+    assert cli.main(["--mode", "fast", "--docs", str(docs), "--page", "a"]) == 0
+    assert cli.main(["--mode", "fast", "--docs", str(docs), "--page", "b"]) == 0
+    assert set(read(docs).runs) == {"essai"}
     assert "b : 0 figure(s)" in capsys.readouterr().err
-    assert page.blocks
 
 
-def test_an_unchanged_page_is_not_run_again_unless_forced(write_page, docs, capsys):
+def test_an_unchanged_page_is_not_run_again_and_fast_never_replaces_full(write_page, docs, capsys):
     write_page(DRAW)
     args = ["--mode", "fast", "--docs", str(docs)]
-    assert figures.main(args) == 0
-    first = manifest(docs)["pages"]["page"]["date"]
-    assert figures.main(args) == 0
-    assert "page : inchangée" in capsys.readouterr().err
-    assert manifest(docs)["pages"]["page"]["date"] == first
-    assert figures.main([*args, "--force"]) == 0
-    assert "page : 1 figure(s) écrite(s)" in capsys.readouterr().err
-    assert figures.main(["--mode", "full", "--docs", str(docs)]) == 0
-    assert manifest(docs)["pages"]["page"]["mode"] == "full"
+    assert cli.main(args) == 0
+    first = read(docs).pages["page"].date
+    assert cli.main(args) == 0
+    assert "page : à jour" in capsys.readouterr().err
+    assert read(docs).pages["page"].date == first
+    assert cli.main(["--mode", "full", "--docs", str(docs)]) == 0
+    assert read(docs).pages["page"].mode == "full"
+    assert cli.main(args) == 0
+    assert "garde son exécution complète" in capsys.readouterr().err
+    assert read(docs).pages["page"].mode == "full"
+    assert cli.main([*args, "--force"]) == 0
+    assert read(docs).pages["page"].mode == "fast"
+
+
+def test_a_notebook_that_no_page_produces_is_kept_and_reported(write_page, docs, capsys):
+    write_page("# Titre\n\n```python\nx = 1\n```\n")
+    (docs / NOTEBOOKS).mkdir()
+    (docs / NOTEBOOKS / "ancienne-page.ipynb").write_text("{}", encoding="utf-8")
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 0
+    assert sorted(p.name for p in (docs / NOTEBOOKS).iterdir()) == [
+        "ancienne-page.ipynb", "page.ipynb"]  # fmt: skip
+    assert "Notebook sans page (non supprimé) : notebooks/ancienne-page.ipynb" in (
+        capsys.readouterr().err
+    )
 
 
 SLOW = """
@@ -161,21 +254,26 @@ time.sleep(120)
 """
 
 
+def _default_sigint():
+    """As from a terminal, even when the tests run as a background job (SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
 def test_killing_the_script_in_the_middle_of_a_page_keeps_every_output(
     write_page, docs, tmp_path, signal_name
 ):
     path = write_page(DRAW + RECORD)
-    figures.generate(load_page(path), "fast", docs=docs)
-    before = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file() and p != path}
+    generate(path, docs)
     path.write_text(DRAW + SLOW + RECORD.replace("0.5", "0.25"), encoding="utf-8")
+    before = checksums(docs)
     marker = tmp_path / "marker"
-    script = figures.DOCS.parent / "scripts" / "generate_figures.py"
     process = subprocess.Popen(
-        [sys.executable, str(script), "--mode", "fast", "--docs", str(docs)],
+        [sys.executable, str(SCRIPT), "--mode", "fast", "--docs", str(docs)],
         env={**os.environ, "TP_CNN_MARKER": str(marker)},
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
@@ -183,30 +281,29 @@ def test_killing_the_script_in_the_middle_of_a_page_keeps_every_output(
     assert marker.exists(), process.communicate()[1]
     process.send_signal(getattr(signal, signal_name))
     _, err = process.communicate(timeout=60)
-    after = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file() and p != path}
-    assert after == before
+    time.sleep(0.5)  # the page's process, killed with the script, has nothing left to write
+    assert checksums(docs) == before
     if signal_name == "SIGINT":
         assert process.returncode == 130
         assert "Interrompu pendant" in err and "précédents sont conservés" in err
 
 
-def test_pages_run_on_separate_machines_are_merged(write_page, tmp_path):
-    # Two runners, each with its own copy of docs/, each running one page.
+def test_pages_run_on_separate_machines_are_merged(tmp_path):
     first, second = tmp_path / "runner1" / "docs", tmp_path / "runner2" / "docs"
     for docs, name in ((first, "a"), (second, "b")):
         docs.mkdir(parents=True)
         page = docs / f"{name}.md"
         page.write_text(DRAW.replace("figures/page/", f"figures/{name}/") + RECORD)
-        figures.generate(load_page(page), "fast", docs=docs)
+        figures.generate(load_page(page), "fast", docs.parent, docs)
     parts = tmp_path / "artifacts"
     for docs, name in ((first, "a"), (second, "b")):
         shutil.copytree(docs / "figures", parts / f"figures-{name}")
     target = tmp_path / "docs"
-    assert figures.merge(parts, target) == ["a", "b"]
-    merged = manifest(target)
-    assert set(merged["pages"]) == {"a", "b"}
-    assert set(merged["figures"]) == {"figures/a/curve.png", "figures/b/curve.png"}
-    assert merged["runs"]["essai"]["page"] == "b"  # both pages record "essai": the last wins
+    assert merge(parts, target) == ["a", "b"]
+    merged = read(target)
+    assert set(merged.pages) == {"a", "b"}
+    assert set(merged.figures) == {"figures/a/curve.png", "figures/b/curve.png"}
+    assert merged.runs["essai"].page == "b"  # both pages record "essai": the last wins
     copied = target / "figures/b/curve.png"
     assert copied.read_bytes() == (second / "figures/b/curve.png").read_bytes()
 
@@ -214,6 +311,6 @@ def test_pages_run_on_separate_machines_are_merged(write_page, tmp_path):
 def test_a_page_that_records_the_same_run_again_keeps_it(write_page, docs):
     write_page(RECORD)
     args = ["--mode", "fast", "--docs", str(docs), "--force"]
-    assert figures.main(args) == 0
-    assert figures.main(args) == 0  # same code, same numbers: the run is recorded again
-    assert manifest(docs)["runs"]["essai"]["loss"] == 0.5
+    assert cli.main(args) == 0
+    assert cli.main(args) == 0  # same code, same numbers: the run is recorded again
+    assert read(docs).runs["essai"].loss == 0.5

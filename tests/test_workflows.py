@@ -286,7 +286,9 @@ def run_on_the_gpu(page: str, runner: Path) -> None:
     for section in MANIFEST_SECTIONS:
         for key, entry in manifest[section].items():
             if owner(section, key, entry) == page:
-                entry["rehearsal"] = f"{page} on the GPU runner"
+                # A value each record may hold, different from the committed one.
+                field = {"pages": "device", "figures": "code_sha256", "runs": "train_seconds"}
+                entry[field[section]] = f"GPU {page}" if section != "runs" else 1234.5
     for path in manifest["figures"]:
         if manifest["figures"][path]["page"] == page:
             figure = runner / "docs" / path

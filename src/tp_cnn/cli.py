@@ -159,7 +159,7 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
     from . import figures, notebooks, results
 
     results.write_table(workdir, current.runs)
-    failures: list[str] = []
+    failures: dict[str, str] = {}
     for number, page in enumerate(pages, 1):
         say(f"[{number}/{len(pages)}] {page.name}")
         record = current.pages.get(page.name)
@@ -180,17 +180,17 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
             say(f"{page.name} : {report['figures']} figure(s) écrite(s) en "
                 f"{time.perf_counter() - start:.1f} s")  # fmt: skip
             continue
-        failures.append(f"{page.name} (ligne {report.get('line') or '?'} : "
-                        f"{report.get('error') or 'arrêt'})")  # fmt: skip
+        failures[page.name] = (f"{page.name} (ligne {report.get('line') or '?'} : "
+                               f"{report.get('error') or 'arrêt'})")  # fmt: skip
         say(f"{report['message']}\n{_advice(report, rerun_command(args, page.name))}\n"
             f"→ Les figures et résultats précédents de {page.name} sont conservés.")  # fmt: skip
-    changed, strays = notebooks.write_notebooks(args.docs)
+    changed, strays = notebooks.write_notebooks(args.docs, skip=tuple(failures))
     for path in changed:
         say(f"Notebook mis à jour : {path.relative_to(args.docs)}")
     for path in strays:
         say(f"Notebook sans page (non supprimé) : {path.relative_to(args.docs)}")
     if failures:
-        say(f"Pages en échec : {', '.join(failures)}")
+        say(f"Pages en échec : {', '.join(failures.values())}")
     return 1 if failures else 0
 
 

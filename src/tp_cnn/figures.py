@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import sys
 import time
 from importlib import metadata
@@ -160,7 +161,8 @@ def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool
         # The runs that the page recorded last time: it records them again if it still does.
         recorded = manifest.read(docs / manifest.MANIFEST, missing_ok=True).page_of(page.name)
         results.forget(workdir, list(recorded.runs))
-        with harness.prepared(mode, workdir) as info:
+        uses_keras = any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
+        with harness.prepared(mode, workdir, with_keras=uses_keras) as info:
             run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
             blocks = []
             for block in page.blocks:

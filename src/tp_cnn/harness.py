@@ -80,19 +80,22 @@ def offline_copy(url: str) -> Path | None:
 
 
 @contextmanager
-def prepared(mode: str = "fast", workdir: Path | None = None) -> Iterator[RunInfo]:
+def prepared(
+    mode: str = "fast", workdir: Path | None = None, with_keras: bool = True
+) -> Iterator[RunInfo]:
     """Run a page's blocks inside this: fresh plots and Keras state, workload of the mode.
 
     The blocks run in `workdir` (a fresh temporary directory if none is given): pages
     that run one after the other in the same `workdir` share the files they write.
+    With `with_keras=False` (a page that never names Keras nor TensorFlow), Keras is neither
+    imported nor patched: its process starts in a second instead of five.
     """
     if mode not in MODES:
         raise ValueError(f"Mode inconnu : « {mode} ». Modes possibles : {', '.join(MODES)}.")
     quiet_tensorflow()
-    if "keras" not in sys.modules:
+    if with_keras and "keras" not in sys.modules:
         with _silent_stderr():
             import keras
-    import keras
     import matplotlib
 
     matplotlib.use("Agg")
@@ -100,14 +103,16 @@ def prepared(mode: str = "fast", workdir: Path | None = None) -> Iterator[RunInf
 
     info = RunInfo(mode)
     plt.close("all")
-    keras.backend.clear_session()  # layer names restart at "conv2d", "sequential", ...
+    if with_keras:
+        sys.modules["keras"].backend.clear_session()  # layer names restart at "conv2d"…
     with ExitStack() as stack:
         if workdir is None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tp-cnn-")))
         stack.enter_context(chdir(workdir))
         stack.enter_context(mock.patch.dict(os.environ, {"COLUMNS": SUMMARY_COLUMNS}))
-        for target, new in _Workload(keras, info).patches().items():
-            stack.enter_context(mock.patch(target, new))
+        if with_keras:
+            for target, new in _Workload(sys.modules["keras"], info).patches().items():
+                stack.enter_context(mock.patch(target, new))
         try:
             yield info
         finally:

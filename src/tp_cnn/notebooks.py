@@ -177,16 +177,24 @@ def notebook_text(page: Page) -> str:
     return nbformat.writes(page_notebook(page)) + "\n"
 
 
-def write_notebooks(docs: Path = DOCS, out: Path | None = None) -> tuple[list[Path], list[Path]]:
-    """Write the notebook of every course page under `out` (docs/notebooks/ by default).
+def write_notebooks(
+    docs: Path = DOCS, out: Path | None = None, skip: tuple[str, ...] = ()
+) -> tuple[list[Path], list[Path]]:
+    """Write the notebook of every course page under `out` (docs/notebooks/ by default),
+    except those of the pages in `skip` (pages that failed keep all their outputs).
 
     Returns the files that changed, and the notebooks that no page produces (kept: they
     are not the script's to delete).
     """
     out = Path(out or Path(docs) / NOTEBOOKS)
     pages = course_pages(docs)
-    files = {out / f"{page.name}.ipynb": notebook_text(page).encode() for page in pages}
+    files = {
+        out / f"{page.name}.ipynb": notebook_text(page).encode()
+        for page in pages
+        if page.name not in skip
+    }
     changed = {p: d for p, d in files.items() if not p.exists() or p.read_bytes() != d}
     commit(changed)
-    strays = sorted(p for p in out.glob("*.ipynb") if p not in files) if out.is_dir() else []
+    produced = {out / f"{page.name}.ipynb" for page in pages}
+    strays = sorted(p for p in out.glob("*.ipynb") if p not in produced) if out.is_dir() else []
     return list(changed), strays
