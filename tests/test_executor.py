@@ -98,6 +98,41 @@ def test_a_skipped_block_without_a_reason_is_refused(write_page):
         run_page(path)
 
 
+def test_an_error_in_a_solution_with_blank_lines_points_at_its_true_line(write_page):
+    path = write_page(
+        'Texte\n\n??? tf "TensorFlow"\n\n    ```python\n    x = 1\n\n\n    y = 2\n\n'
+        "    z = undefined_name\n    ```\n"
+    )
+    with harness.prepared("fast"):
+        run = PageRun(load_page(path))
+        with pytest.raises(NameError) as excinfo:
+            run.run()
+    assert "ligne 11 : z = undefined_name" in describe_failure(run.page, excinfo.value)
+
+
+def test_a_block_that_stops_python_fails_the_page(write_page):
+    path = write_page("```python\nimport sys\nsys.exit(0)\n```\n")
+    with pytest.raises(BlockFailure, match="arrête Python"):
+        run_page(path)
+
+
+def test_an_expected_error_may_be_named_by_the_page(write_page):
+    page = """
+        ```python
+        class Oups(Exception):
+            pass
+        ```
+
+        <!--pytest.mark.xfail(raises=Oups, strict=True)-->
+
+        ```python
+        raise Oups("voulu")
+        ```
+        """
+    _, results = run_page(write_page(page))
+    assert results[1].output.endswith("Oups: voulu\n")
+
+
 def test_figures_are_collected_per_block(write_page):
     code = "```python\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n```\n"
     _, results = run_page(write_page(code + "\n```python\nx = 1\n```\n"))

@@ -9,7 +9,6 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import v4
 
-from tp_cnn import figures
 from tp_cnn.notebooks import NOTEBOOKS, page_notebook, write_notebooks
 from tp_cnn.pages import DOCS, ROOT, course_pages, load_page
 
@@ -37,14 +36,6 @@ def test_committed_notebooks_are_those_of_the_pages(tmp_path):
         assert str(ROOT) not in text, f"{name} contient un chemin local"
         cells = nbformat.reads(text, as_version=4).cells
         assert not any(cell.get("outputs") for cell in cells), f"{name} contient des sorties"
-
-
-def test_the_figure_command_writes_the_notebooks(write_page):
-    docs = write_page("# Titre\n\n```python\nx = 1\n```\n").parent
-    (docs / NOTEBOOKS).mkdir()
-    (docs / NOTEBOOKS / "ancienne-page.ipynb").write_text("{}", encoding="utf-8")
-    assert figures.main(["--mode", "fast", "--docs", str(docs)]) == 0
-    assert sorted(path.name for path in (docs / NOTEBOOKS).iterdir()) == ["page.ipynb"]
 
 
 PAGE = """
@@ -163,9 +154,37 @@ _ctx.__enter__()
 """
 
 
-@pytest.mark.parametrize("name", sorted(path.stem for path in COMMITTED.glob("*.ipynb")))
-def test_the_notebook_runs_in_a_jupyter_kernel(name, tmp_path):
-    notebook = nbformat.read(COMMITTED / f"{name}.ipynb", as_version=4)
+def _code_of(cell) -> str:
+    return re.sub(r"^# @title .*\n", "", cell.source)
+
+
+@pytest.mark.parametrize("page", course_pages(), ids=lambda page: page.name)
+def test_the_notebook_runs_the_code_that_the_page_tests_run(page):
+    """Its code cells are the page's blocks, verbatim and in order: the block tests
+    (docs/<page>.md::ligne N) run exactly this code, in this order, in one namespace."""
+    notebook = nbformat.read(COMMITTED / f"{page.name}.ipynb", as_version=4)
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"][1:]  # after GPU check
+    runnable = [block for block in page.blocks if not block.mark("skip")]
+    assert [_code_of(cell) for cell in cells] == [block.code.strip("\n") for block in runnable]
+    for cell, block in zip(cells, runnable, strict=True):
+        assert ("raises-exception" in cell.metadata.get("tags", [])) == bool(block.mark("xfail"))
+
+
+# The harness of the tests (fast mode: stand-ins, capped fit), entered inside the kernel.
+PRELUDE = """\
+from pathlib import Path
+
+from tp_cnn import harness
+
+_ctx = harness.prepared("fast", Path({workdir!r}))
+_ctx.__enter__()
+"""
+KERNEL_RUN = "convolution-pooling"  # the others run the same code through their page tests
+
+
+def test_a_notebook_runs_from_top_to_bottom_in_a_jupyter_kernel(tmp_path):
+    """The Colab cells as Jupyter runs them: form cells, GPU check, tagged errors."""
+    notebook = nbformat.read(COMMITTED / f"{KERNEL_RUN}.ipynb", as_version=4)
     notebook.cells.insert(0, v4.new_code_cell(PRELUDE.format(workdir=str(tmp_path))))
     client = NotebookClient(
         notebook,
@@ -177,11 +196,14 @@ def test_the_notebook_runs_in_a_jupyter_kernel(name, tmp_path):
     try:
         client.execute()
     except CellExecutionError as error:
-        pytest.fail(f"Le notebook {name}.ipynb échoue dans un noyau Jupyter :\n{error}")
-    for cell in notebook.cells:
+        pytest.fail(f"Le notebook {KERNEL_RUN}.ipynb échoue dans un noyau Jupyter :\n{error}")
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    outputs = "".join(out.get("text", "") for cell in code for out in cell.outputs)
+    assert "GPU disponible" in outputs or "Aucun GPU" in outputs
+    for cell in code:
         if "raises-exception" in cell.metadata.get("tags", []):
             errors = [out for out in cell.outputs if out.output_type == "error"]
-            assert errors, f"{name}.ipynb, cellule {cell.id} : elle devait lever une erreur"
+            assert errors, f"{KERNEL_RUN}.ipynb, cellule {cell.id} : elle devait lever une erreur"
 
 
 class _Links(HTMLParser):

@@ -3,8 +3,17 @@
 import pytest
 from pytest_codeblocks import extract_from_file
 
-from tp_cnn.pages import DOCS, Admonition, Comment, Figure, PageError, Prose, course_pages
-from tp_cnn.pages import find_page, load_page
+from tp_cnn.pages import (
+    DOCS,
+    Admonition,
+    Comment,
+    Figure,
+    PageError,
+    Prose,
+    course_pages,
+    find_page,
+    load_page,
+)
 
 PAGE = """
 # Titre
