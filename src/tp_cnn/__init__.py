@@ -1,8 +1,10 @@
 """Outils du site « TP Module 2 : les réseaux de neurones convolutifs ».
 
-- `pages`     : lit les pages Markdown (blocs Python, figures déclarées) ;
-- `harness`   : prépare l'exécution d'une page (mode complet ou rapide) ;
+- `pages`     : LE lecteur d'une page (segments : texte, blocs, marques, figures, encadrés) ;
+- `marks`     : les marques acceptées avant un bloc ;
+- `harness`, `standins` : l'exécution d'une page en mode complet ou rapide ;
 - `executor`  : exécute les blocs d'une page dans un même espace de noms ;
-- `figures`   : écrit les figures d'une page et leur provenance ;
-- `pytest_plugin` : fait de chaque bloc d'une page un test pytest.
+- `cli`, `figures` : le script des figures (une page par processus) ;
+- `manifest`, `outputs`, `merge` : la provenance des figures, écrite en entier ou pas du tout ;
+- `results`, `notebooks`, `site_hooks`, `pytest_plugin` : résultats, Colab, site, tests.
 """
