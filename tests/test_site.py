@@ -1,10 +1,10 @@
 """The built site: strict build, solutions collapsed, and nothing loaded from another host."""
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tp_cnn import manifest
 from tp_cnn.pages import ROOT
 
 
@@ -55,24 +55,25 @@ def test_the_first_page_has_collapsed_solutions_math_and_figures(site):
 
 
 def test_generated_figures_say_where_they_come_from(site):
-    manifest = json.loads((ROOT / "docs" / "figures" / "manifest.json").read_text())
-    for path, figure in manifest["figures"].items():
-        html = (site / figure["page"] / "index.html").read_text(encoding="utf-8")
+    records = manifest.read(ROOT / "docs" / manifest.MANIFEST)
+    for path, figure in records.figures.items():
+        html = (site / figure.page / "index.html").read_text(encoding="utf-8")
         after = html[html.index(Path(path).name) :]
         caption = after[: after.index("</p>")]
         assert "Figure produite par le code ci-dessus" in caption, path
-        page = manifest["pages"][figure["page"]]
-        not_real = figure["data"] != "réelles" or (page["mode"] == "fast" and figure["epochs"])
+        page = records.pages[figure.page]
+        not_real = figure.data != "real" or (page.mode == "fast" and figure.epochs)
         assert ("ne montre pas un résultat réel" in caption) == bool(not_real), path
 
 
 def test_the_results_page_shows_every_run_and_warns_when_not_real(site):
-    manifest = json.loads((ROOT / "docs" / "figures" / "manifest.json").read_text())
+    records = manifest.read(ROOT / "docs" / manifest.MANIFEST)
     html = (site / "resultats" / "index.html").read_text(encoding="utf-8")
     assert "tableau-des-resultats" not in html
     rows = re.findall(r"<tr>\s*<td><a href=\"[^\"]+\"><code>(\w+)</code></a>", html)
-    assert sorted(rows) == sorted(manifest["runs"])
-    not_real = any(run["data"] != "réelles" for run in manifest["runs"].values()) or any(
-        page["mode"] == "fast" for page in manifest["pages"].values()
+    assert sorted(rows) == sorted(records.runs)
+    not_real = any(
+        run.data != "real" or (records.pages[run.page].mode == "fast" and run.epochs)
+        for run in records.runs.values()
     )
     assert ("ne sont pas des résultats réels" in html) == not_real

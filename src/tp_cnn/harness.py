@@ -95,7 +95,7 @@ def prepared(
     quiet_tensorflow()
     if with_keras and "keras" not in sys.modules:
         with _silent_stderr():
-            import keras
+            import keras  # noqa: F401 (imported once, silently)
     import matplotlib
 
     matplotlib.use("Agg")
