@@ -46,6 +46,11 @@ def test_french_html_changes_text_only():
     )
 
 
+def test_french_html_counts_entities_as_no_break_spaces():
+    html = "«&nbsp;à la main&nbsp;» x&nbsp;? y&nbsp;: z"
+    assert french_html(html) == f"«{NBSP}à la main{NBSP}» x{NNBSP}? y&nbsp;: z"
+
+
 def test_french_html_leaves_nested_code_alone_until_it_closes():
     html = "<pre><code><span>a : b</span></code></pre><p>c : d</p>"
     assert french_html(html) == f"<pre><code><span>a : b</span></code></pre><p>c{NBSP}: d</p>"
@@ -72,4 +77,5 @@ def test_the_built_pages_have_french_spaces(site, page):
     before = re.findall(rf".{{0,30}}{spaces}+[;:!?].{{0,10}}", prose)
     assert not before, f"espace ordinaire avant un signe double : {before}"
     inside = re.findall(rf"«{spaces}.{{0,30}}|.{{0,30}}{spaces}»", prose)
+    inside += re.findall(r"«(?:\u00a0|&nbsp;){2}.{0,30}", prose)  # doubled
     assert not inside, f"espace ordinaire dans des guillemets : {inside}"

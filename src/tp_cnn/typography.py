@@ -34,14 +34,23 @@ NNBSP = "\u202f"  # espace fine insécable
 NBSP = "\u00a0"  # espace insécable
 
 
+_NO_BREAK = "\u00a0|\u202f|&nbsp;|&#160;|&#x[aA]0;|&#8239;|&#x202[fF];"
+
+
 class _Rules:
-    """The substitutions, for a given set of ordinary blanks (with or without newlines)."""
+    """The substitutions, for a given set of ordinary blanks (with or without newlines).
+
+    A no-break space already there, as a character or as an HTML entity, is replaced
+    too, so that the rules can run twice without doubling any space."""
 
     def __init__(self, blanks: str):
-        self.before_tall = re.compile(f"[{blanks}\u00a0]+(?=[;!?])")
-        self.before_colon = re.compile(f"[{blanks}\u202f]+(?=:)")
-        self.after_opening = re.compile(f"«[{blanks}\u00a0\u202f]*")
-        self.before_closing = re.compile(f"[{blanks}\u00a0\u202f]*»")
+        wide = f"(?:[{blanks}]|\u00a0|&nbsp;|&#160;|&#x[aA]0;)"
+        narrow = f"(?:[{blanks}]|\u202f|&#8239;|&#x202[fF];)"
+        any_blank = f"(?:[{blanks}]|{_NO_BREAK})"
+        self.before_tall = re.compile(f"{wide}+(?=[;!?])")
+        self.before_colon = re.compile(f"{narrow}+(?=:)")
+        self.after_opening = re.compile(f"«{any_blank}*")
+        self.before_closing = re.compile(f"{any_blank}*»")
 
     def __call__(self, text: str) -> str:
         """The rules, on a run of text that holds neither tag nor code nor math."""
