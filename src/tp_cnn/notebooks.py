@@ -34,6 +34,7 @@ from nbformat import v4
 
 from .outputs import commit
 from .pages import DOCS, Admonition, Code, Comment, Figure, Page, Prose, course_pages
+from .typography import french
 
 NOTEBOOKS = "notebooks"  # relative to docs/
 NBFORMAT_MINOR = 5  # cell ids exist from nbformat 4.5 on
@@ -72,7 +73,7 @@ class _Builder:
         self.hidden_in: Admonition | None = None  # the collapsed admonition of the prose
 
     def flush(self) -> None:
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(self.prose)).strip("\n")
+        text = french(re.sub(r"\n{3,}", "\n\n", "\n".join(self.prose)).strip("\n"))
         self.prose = []
         if not text.strip():
             return
@@ -153,7 +154,7 @@ def page_notebook(page: Page) -> nbformat.NotebookNode:
 
     cells = [
         v4.new_markdown_cell(f"# {title}"),
-        v4.new_markdown_cell(GPU_NOTE),
+        v4.new_markdown_cell(french(GPU_NOTE)),
         v4.new_code_cell(GPU_CHECK),
         *build.cells,
     ]
