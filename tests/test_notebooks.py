@@ -41,7 +41,8 @@ def test_committed_notebooks_are_those_of_the_pages(tmp_path):
 PAGE = """
 # Une page
 
-Du texte, un [lien vers une page](autre.md) et des maths : $x$.
+Du texte, un [lien vers une
+page](autre.md) et des maths : $x$.
 
 ```python
 import numpy as np
@@ -114,7 +115,7 @@ def test_a_page_becomes_a_colab_notebook(write_page):
     for dropped in ("figures/", "sortie affichée", "<!--", "autre.md", str(page.path.parent)):
         assert dropped not in text, dropped
     markdown = "\n\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
-    assert "un lien vers une page et des maths : $x$." in markdown
+    assert "un lien vers une\npage et des maths\u00a0: $x$." in markdown
     assert "**Un encadré**\n\nSon texte, dans l'encadré." in markdown
 
     code = [cell for cell in cells if cell.cell_type == "code"][1:]

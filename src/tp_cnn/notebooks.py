@@ -73,7 +73,8 @@ class _Builder:
         self.hidden_in: Admonition | None = None  # the collapsed admonition of the prose
 
     def flush(self) -> None:
-        text = french(re.sub(r"\n{3,}", "\n\n", "\n".join(self.prose)).strip("\n"))
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(self.prose)).strip("\n")
+        text = french(_PAGE_LINK.sub(r"\g<text>", text))  # a link may span two lines
         self.prose = []
         if not text.strip():
             return
@@ -131,7 +132,7 @@ def _prose_line(line: str) -> str:
         return line.replace(r"\[", "$$").replace(r"\]", "$$")
     if line.startswith("#"):  # mkdocs-jupyter's table of contents drops code from headings
         line = line.replace("`", "")
-    return _PAGE_LINK.sub(r"\g<text>", line)
+    return line
 
 
 def page_notebook(page: Page) -> nbformat.NotebookNode:
