@@ -23,12 +23,11 @@ line or that points outside `figures/<its page>/`. Standard library only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .marks import Mark, parse_mark
+from .segments import ROOT, Admonition, Code, Comment, Figure, Page, Prose, Segment
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 FIGURES = DOCS / "figures"
 
@@ -46,90 +45,11 @@ _FIGURE_PATH = r"figures/{page}/[A-Za-z0-9_-]+\.(png|svg)"
 _NAV_ENTRY = re.compile(r"^\s*-\s.*?(?P<file>[\w./-]+\.md)\s*$", re.MULTILINE)
 
 
+__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "ROOT"]
+
+
 class PageError(Exception):
     """A page cannot be read or run as written; the message names the file and line."""
-
-
-@dataclass(frozen=True)
-class Admonition:
-    lineno: int
-    indent: int  # of its `???`/`!!!` line; its content is indented 4 more
-    kind: str  # tf, info, warning…
-    title: str
-    collapsed: bool  # `???` (not `???+`): closed until the reader opens it
-    within: tuple[Admonition, ...] = ()
-
-    @property
-    def summary(self) -> str:
-        return f"Solution : {self.title}" if self.kind == "tf" else self.title
-
-
-@dataclass(frozen=True)
-class Prose:
-    lineno: int
-    text: str
-    within: tuple[Admonition, ...] = ()
-
-
-@dataclass(frozen=True)
-class Comment:
-    lineno: int
-    text: str
-    within: tuple[Admonition, ...] = ()
-
-
-@dataclass(frozen=True)
-class Figure:
-    lineno: int
-    path: str  # relative to docs/, e.g. "figures/convolution-pooling/grayscale.png"
-    alt: str
-    line: str  # the line as written on the page
-    within: tuple[Admonition, ...] = ()
-
-
-@dataclass
-class Code:
-    lineno: int  # of the opening fence: the code starts on the next line
-    syntax: str
-    code: str  # verbatim, un-indented by the fence's indentation, blank lines kept
-    fence: list[str]  # the lines as written, fences included
-    marks: list[Mark] = field(default_factory=list)
-    expected_output: str | None = None
-    expected_output_ignore_whitespace: bool = False
-    within: tuple[Admonition, ...] = ()
-
-    def mark(self, name: str) -> Mark | None:
-        return next((mark for mark in self.marks if mark.name == name), None)
-
-
-Segment = Prose | Comment | Admonition | Code | Figure
-
-
-@dataclass
-class Page:
-    path: Path
-    segments: list[Segment]
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-    @property
-    def label(self) -> str:
-        """Path shown in messages: relative to the repository when possible."""
-        try:
-            return str(self.path.relative_to(ROOT))
-        except ValueError:
-            return str(self.path)
-
-    @property
-    def blocks(self) -> list[Code]:
-        """The Python blocks: what runs, in page order."""
-        return [s for s in self.segments if isinstance(s, Code) and s.syntax == "python"]
-
-    @property
-    def figures(self) -> list[Figure]:
-        return [segment for segment in self.segments if isinstance(segment, Figure)]
 
 
 class _Reader:
