@@ -30,6 +30,8 @@ from . import manifest
 from .manifest import MODES
 from .pages import DOCS, Page, PageError, course_pages, find_page
 
+_WORDS = {"full": "complète", "mixed": "mixte", "fast": "rapide"}
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
@@ -72,11 +74,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add(
         "--page", type=_not_empty, help="nom d'une page (ex. convolution-pooling) ; défaut : toutes"
     )
-    add("--mode", choices=MODES, default="full",
+    add(
+        "--mode",
+        choices=MODES,
+        default="full",
         help="full : pages telles qu'écrites ; mixed : données réelles présentes sur cette "
-             "machine à pleine charge, substituts réduits ailleurs ; fast : tout réduit")
-    add("--estimate", action="store_true",
-        help="estimer la durée d'une exécution complète, sans rien écrire dans docs/")
+        "machine à pleine charge, substituts réduits ailleurs ; fast : tout réduit",
+    )
+    add(
+        "--estimate",
+        action="store_true",
+        help="estimer la durée d'une exécution complète, sans rien écrire dans docs/",
+    )
     add("--force", action="store_true", help="relancer aussi les pages à jour")
     add("--docs", type=_docs, default=DOCS, help="dossier des pages (docs/ du dépôt par défaut)")
     add("--timeout", type=_minutes, default=240, help="minutes au plus par page (240)")
@@ -175,8 +184,8 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
             say(f"{page.name} : à jour depuis sa dernière exécution (--force la relance)")
             continue
         if not args.force and record and MODES.index(record.mode) < MODES.index(args.mode):
-            say(f"{page.name} : garde son exécution « {record.mode} », plus complète ; "
-                f"--force la remplace par une exécution « {args.mode} »")  # fmt: skip
+            say(f"{page.name} : garde son exécution {_WORDS[record.mode]} ; --force la "
+                f"remplace par une exécution {_WORDS[args.mode]}")  # fmt: skip
             continue
         start = time.perf_counter()
         try:

@@ -156,8 +156,7 @@ def table(reports: dict[str, dict]) -> str:
             lines.append("  (aucun entraînement ni évaluation)")
         memory = _number(report["memory_mb"] / 1024, 1)
         lines.append(
-            f"  {'total de la page':<62} {duration(page_total):>13}"
-            f"   mémoire max : {memory} Go"
+            f"  {'total de la page':<62} {duration(page_total):>13}   mémoire max : {memory} Go"
         )
     lines += [
         "",

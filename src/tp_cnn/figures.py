@@ -189,6 +189,15 @@ def estimate_page(page: Page, workdir: Path) -> dict:
         for block in page.blocks:
             run.run_block(block)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    keras = sys.modules.get("keras")
+    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`).
+    names = {
+        value.name: name
+        for name, value in run.namespace.items()
+        if keras and isinstance(value, keras.Model) and not name.startswith("_")
+    }
+    for timing in info.timings:
+        timing.model = names.get(timing.model, timing.model)
     return {
         "timings": [timing.to_dict() for timing in info.timings],
         "device": _device(),
