@@ -258,3 +258,12 @@ def test_numbers_and_anchors_are_the_same_on_the_site_and_in_the_notebooks(site)
         in_notebook = re.findall(r"^#+ Exercice (\d+\.\d+)", "\n".join(
             _sources(page_notebook(page), "markdown")), re.MULTILINE)  # fmt: skip
         assert in_notebook == [number for _, number in on_site], page.name
+
+
+def test_the_site_is_published_again_every_day_for_the_dates():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as true
+    crons = [entry["cron"] for entry in triggers["schedule"]]
+    assert any(re.fullmatch(r"\d+ \d+ \* \* \*", cron) for cron in crons), crons
