@@ -21,6 +21,7 @@ from built_site import (
     AXE,
     CAPTURE,
     CHROMIUM_FLAGS,
+    SITE_PATH,
     SiteServer,
     broken_links,
     find_chromium,
@@ -410,13 +411,30 @@ def test_the_french_search_finds_the_right_pages(tab, server, word, expected):
         pytest.fail(f"« {word} » : aucun résultat pour le mot entier ({meta})")
     found = tab.evaluate(
         """() => [...document.querySelectorAll('.md-search-result__item > a')]
-             .map((a) => new URL(a.href).pathname.slice(1))"""
+             .map((a) => new URL(a.href).pathname)"""
     )
+    found = [path.removeprefix(SITE_PATH) for path in found]
     tab.keyboard.press("Escape")
     chapters = [page for page in found if not page.startswith("notebooks/")]
     assert chapters, f"« {word} » : aucune page trouvée"
     assert chapters[0] == expected[0], f"« {word} » : {found}"
     assert set(expected) <= set(found), f"« {word} » : {found}"
+
+
+def test_a_missing_page_at_any_depth_shows_the_404_page_with_its_styles(tab, server, journal):
+    """GitHub Pages answers every missing address with 404.html: its links are absolute,
+    from site_url, so that its styles and its way home load at any depth."""
+    missing = server.url + "un/chapitre/introuvable/"
+    journal.reset()
+    response = tab.goto(missing, wait_until="load")
+    assert response.status == 404
+    assert tab.locator("article h1").inner_text() == "Page introuvable"
+    failed = [failure for failure in journal.failed if not failure.startswith(missing)]
+    assert not failed, failed
+    header = "() => getComputedStyle(document.querySelector('.md-header')).position"
+    assert tab.evaluate(header) == "sticky", "le 404 s'affiche sans les styles du site"
+    tab.get_by_role("link", name="accueil du TP").click()
+    tab.wait_for_url(server.url)
 
 
 # ---------------------------------------------------------------------------------------
