@@ -112,7 +112,7 @@ def colab_url(config, notebook_src: str) -> str | None:
     repo = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", config["repo_url"] or "")
     if repo is None:
         return None
-    docs = Path(config["docs_dir"]).relative_to(Path(config["config_file_path"]).parent)
+    docs = Path(config["docs_dir"]).relative_to(Path(config["config_file_path"]).resolve().parent)
     branch = config["extra"].get("notebooks_branch", "main")
     return (
         f"https://colab.research.google.com/github/{repo[1]}/blob/{branch}/"
