@@ -51,7 +51,8 @@ def main() -> None:
         detail = ", ".join(f"{s:.1f}" for s in seconds)
         print(f"{name:28} médiane {statistics.median(seconds):6.1f} s  ({detail})")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2  # kB on Linux
-    print(f"{'mémoire max d'une page':28} {peak:.2f} Go".replace(".", ","))
+    label = "mémoire max d'une page"
+    print(f"{label:28} {peak:.2f} Go".replace(".", ","))
 
 
 if __name__ == "__main__":
