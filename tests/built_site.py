@@ -8,7 +8,6 @@ import gzip
 import os
 import posixpath
 import re
-import shutil
 import subprocess
 import threading
 from html.parser import HTMLParser
@@ -21,19 +20,6 @@ from tp_cnn.pages import DOCS, ROOT
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WORDS = ROOT / "tests" / "mots-du-projet.txt"
 CAPTURE = DOCS / "assets" / "captures" / "solution-ouverte.png"
-
-# Chromium as the machines of this project run it: headless, and silent on the network
-# (no call home: the tests check that a page asks nothing of any other host).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def site_pages() -> list[str]:
@@ -55,14 +41,6 @@ def pages_with(pattern: str) -> list[str]:
 
 def html_file(site: Path, page: str) -> Path:
     return site / page / "index.html" if page == "" or page.endswith("/") else site / page
-
-
-def find_chromium() -> str | None:
-    """Debian's chromium (or another Chromium-based browser named by $CHROMIUM)."""
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if name and (found := shutil.which(name)):
-            return found
-    return None
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tp_cnn.browser import CHROMIUM_FLAGS, find_chromium
 from tp_cnn.pages import ROOT
 
 
@@ -35,3 +36,23 @@ def site(tmp_path_factory) -> Path:
     )
     assert build.returncode == 0, build.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright, once for the whole session (Playwright's
+    synchronous API runs one instance at a time): the site's, the PDF's and the offline
+    pack's tests share it."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(
+            "chromium introuvable : installez le paquet Debian chromium "
+            "(`make test` l'installe quand il est lancé en root)"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright introuvable : `make install` l'installe"
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
