@@ -1,5 +1,5 @@
 """Tools of tests/test_browser.py: the built site's pages, a local server that counts what it
-sends, Debian's Chromium, and the prose, images and links of a page read from its HTML."""
+sends, and the prose, images and links of a page read from its HTML."""
 
 from __future__ import annotations
 
