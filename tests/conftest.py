@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tp_cnn.browser import CHROMIUM_FLAGS, find_chromium
+from tp_cnn.builds import build_site
 from tp_cnn.pages import ROOT
 
 
@@ -36,6 +37,15 @@ def site(tmp_path_factory) -> Path:
     )
     assert build.returncode == 0, build.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> tuple[Path, dict]:
+    """The site built once for file:// (Material's offline plugin), as `make offline` and
+    `make pdf` build it, with the solutions hidden (`extra.solutions: hidden`): the offline
+    pack's and the PDF's tests share it. Its folder, and the configuration it was built with."""
+    out = tmp_path_factory.mktemp("offline-site")
+    return out, build_site(out, offline=True, solutions="hidden")
 
 
 @pytest.fixture(scope="session")
