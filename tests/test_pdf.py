@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from tp_cnn.builds import nav_pages
 from tp_cnn.pages import DOCS, load_page
 from tp_cnn.segments import Code, Figure
 
@@ -25,14 +26,6 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _nav_pages(entries) -> list[str]:
-    found = []
-    for entry in entries:
-        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-        found += _nav_pages(value) if isinstance(value, list) else [value]
-    return [page for page in found if page.endswith(".md")]
-
-
 def _solution(segment) -> bool:
     return any(box.kind == "tf" for box in segment.within)
 
@@ -41,7 +34,7 @@ def _solution(segment) -> bool:
 def chapters(offline_site):
     """The Markdown pages of the navigation, in reading order."""
     _, config = offline_site
-    return [load_page(DOCS / name) for name in _nav_pages(config["nav"])]
+    return [load_page(DOCS / name) for name in nav_pages(config)]
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,19 @@ def site_config(config: Path = CONFIG) -> dict:
         return yaml_load(file)
 
 
+def nav_pages(config: dict) -> list[str]:
+    """The Markdown pages of the site's navigation, in reading order (notebooks aside)."""
+
+    def files(entries) -> list[str]:
+        found = []
+        for entry in entries:
+            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+            found += files(value) if isinstance(value, list) else [value]
+        return found
+
+    return [page for page in files(config["nav"]) if page.endswith(".md")]
+
+
 def solution_policy(config: dict) -> str:
     return (config.get("extra") or {}).get("solutions", "collapsed")
 

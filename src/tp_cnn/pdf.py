@@ -7,11 +7,11 @@ see them, and the project already installs it. pypdf (pure Python) reads the res
 
 The pages of the navigation (mkdocs.yml, notebooks aside), in reading order, are opened
 from disk once their math is typeset; their content is gathered into one document (a
-cover, a table of contents, one chapter per page) printed twice: the first print gives
-each chapter's first page (through the outline Chromium makes of the headings), the
-second the final PDF with those numbers in the table of contents. The site's folded
-boxes are printed open, but the solutions stay folded when the policy folds them
-(`extra.solutions: collapsed`, the default): only their title shows.
+cover, a table of contents, one chapter per page) printed twice: a draft without its
+images gives each chapter's first page (where the table of contents' links lead), then
+the final PDF has those numbers in its table of contents, and an outline of the headings.
+The site's folded boxes are printed open, but the solutions stay folded when the policy
+folds them (`extra.solutions: collapsed`, the default): only their title shows.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from .browser import CHROMIUM_FLAGS, MISSING, find_chromium
-from .builds import BuildError, build_site, site_config, solution_policy, written_whole
+from .builds import (
+    BuildError,
+    build_site,
+    nav_pages,
+    site_config,
+    solution_policy,
+    written_whole,
+)
 from .segments import ROOT
 from .typography import french
 
@@ -57,31 +64,7 @@ _GATHER = """([n, chapters]) => {
   };
 }"""
 
-_PRINT_CSS = """
-@page { size: A4; margin: 18mm 16mm 20mm; }
-html { font-size: 125%; }  /* Material's size on a wide screen: 16px text */
-body { margin: 0; }
-.md-typeset { font-size: .8rem; }
-.cover { height: 240mm; display: flex; flex-direction: column; justify-content: center; }
-.cover .title { font-size: 2rem; font-weight: 700; line-height: 1.3; margin: 0 0 1em; }
-.toc, .chapter { break-before: page; }
-/* not a heading: the PDF's outline holds the chapters only */
-.toc .toc-title { font-size: 1.25rem; font-weight: 700; }
-.toc ol { list-style: none; padding: 0; margin: 0; }
-.toc li { display: flex; gap: .5em; margin: .6em 0; }
-.toc li a { color: inherit; }
-.toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin-bottom: .3em; }
-.md-typeset h1, .md-typeset h2, .md-typeset h3, .md-typeset summary,
-.md-typeset .admonition-title { break-after: avoid; }
-.md-typeset img, .md-typeset tr, .md-typeset .katex-display { break-inside: avoid; }
-/* Code is never cut at the page's edge: long lines wrap. */
-.md-typeset pre > code { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible;
-  max-height: none; }
-.md-typeset .md-typeset__scrollwrap, .md-typeset .katex-display { overflow: visible; }
-.md-typeset table:not([class]) { font-size: .7rem; }
-.md-typeset .md-clipboard, .md-typeset .md-code__nav { display: none; }
-.draft img { visibility: hidden; }
-"""
+_PRINT_CSS = Path(__file__).with_name("pdf.css")  # the print styles of the document
 
 _FOOTER = (
     '<div style="width:100%;font:8px sans-serif;color:#555;text-align:center">'
@@ -97,8 +80,6 @@ _EDITION = {
     "hidden": "",
     "shown": "Édition de l'enseignant : toutes les solutions sont dépliées.",
 }
-
-
 _COVER = ("site_name", "site_description")
 
 
@@ -108,18 +89,7 @@ class PdfError(Exception):
 
 def chapter_files(site: Path, config: dict) -> list[Path]:
     """The built pages of the navigation's Markdown pages, in reading order."""
-
-    def files(entries) -> list[str]:
-        found = []
-        for entry in entries:
-            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-            if isinstance(value, list):
-                found += files(value)
-            elif isinstance(value, str) and value.endswith(".md"):
-                found.append(value)
-        return found
-
-    pages = [site / Path(md).with_suffix(".html") for md in files(config["nav"])]
+    pages = [site / Path(md).with_suffix(".html") for md in nav_pages(config)]
     missing = [page.name for page in pages if not page.is_file()]
     if missing:
         raise PdfError(
@@ -146,26 +116,28 @@ def print_pdf(site: Path, out: Path, browser, config: dict | None = None) -> Pat
             document = Path(folder) / "tp.html"
             document.write_text(_document(config, gathered), encoding="utf-8")
             tab.goto(document.as_uri(), wait_until="load")
-            tab.evaluate(_OPEN, solution_policy(config) != "collapsed")
-            first_pages = _chapter_pages(_print(tab, draft=True), len(chapters))
-            tab.evaluate(_NUMBER, [n + 1 for n in first_pages])
-            pdf = _print(tab, draft=False)
+            solutions = solution_policy(config) != "collapsed"
+            first_pages = _chapter_pages(_print(tab, solutions, []), len(chapters))
+            pdf = _print(tab, solutions, [n + 1 for n in first_pages])
         if _chapter_pages(pdf, len(chapters)) != first_pages:
-            raise PdfError("La table des matières a changé la pagination : relancez.")
+            raise PdfError("Les numéros de la table des matières ont changé la pagination.")
     finally:
         tab.close()
     out.write_bytes(pdf)
     return out
 
 
-_OPEN = """(solutions) => document.querySelectorAll("details").forEach((box) => {
-  if (solutions || !box.classList.contains("tf")) box.open = true;
-})"""
-
-_NUMBER = """(numbers) => document.querySelectorAll(".toc .page")
-  .forEach((span, i) => { span.textContent = numbers[i]; })"""
-
-_DRAFT = """(draft) => document.body.classList.toggle("draft", draft)"""
+# The folded boxes opened (solutions too, or not), the table of contents' page numbers
+# (none: a draft).
+_PREPARE = """([solutions, numbers]) => {
+  document.querySelectorAll("details").forEach((box) => {
+    if (solutions || !box.classList.contains("tf")) box.open = true;
+  });
+  document.querySelectorAll(".toc .page").forEach((span, i) => {
+    span.textContent = numbers[i] ?? "";
+  });
+  document.body.classList.toggle("draft", numbers.length === 0);
+}"""
 
 
 def _document(config: dict, gathered: list[dict]) -> str:
@@ -183,9 +155,10 @@ def _document(config: dict, gathered: list[dict]) -> str:
     )
     name, description = (escape(french(config.get(key, ""))) for key in _COVER)
     edition = escape(french(_EDITION[solution_policy(config)]))
+    css = _PRINT_CSS.read_text(encoding="utf-8")
     return (
         f'<!doctype html><html lang="fr" dir="ltr"><head><meta charset="utf-8">'
-        f"<title>{name}</title>{styles}<style>{_PRINT_CSS}</style></head>"
+        f"<title>{name}</title>{styles}<style>{css}</style></head>"
         f'<body{body}><div class="md-typeset">'
         f'<section class="cover"><p class="title">{name}</p>'
         f"<p>{description}</p><p>{edition}</p></section>"
@@ -194,10 +167,11 @@ def _document(config: dict, gathered: list[dict]) -> str:
     )
 
 
-def _print(tab, draft: bool) -> bytes:
-    """The document printed; a draft, only for its pagination, leaves out the images (they
-    keep their room) and the outline: twice as fast."""
-    tab.evaluate(_DRAFT, draft)
+def _print(tab, solutions: bool, numbers: list[int]) -> bytes:
+    """The document printed; a draft (no page numbers yet), only for its pagination, leaves
+    out the images (they keep their room) and the outline: twice as fast."""
+    tab.evaluate(_PREPARE, [solutions, numbers])
+    draft = not numbers
     return tab.pdf(
         format="A4",
         print_background=True,
