@@ -224,8 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     if executable is None:
         print(french(MISSING), file=sys.stderr)
         return 1
-    from playwright.sync_api import sync_playwright
-
+    try:
+        from playwright.sync_api import Error as BrowserError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print(french("Playwright introuvable : `make install` l'installe."), file=sys.stderr)
+        return 1
     try:
         with tempfile.TemporaryDirectory() as folder, written_whole(final) as temporary:
             config = build_site(
@@ -238,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
                 print_pdf(Path(folder), temporary, browser, config)
     except (BuildError, PdfError) as error:
         print(french(str(error)), file=sys.stderr)
+        return 1
+    except BrowserError as error:
+        reason = error.message.splitlines()[0]
+        print(french(f"Chromium a échoué pendant l'impression : {reason}"), file=sys.stderr)
         return 1
     pages = len(PdfReader(final).pages)
     print(french(f"PDF : {final.relative_to(ROOT)} ({pages} pages)."))
