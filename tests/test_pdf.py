@@ -50,7 +50,9 @@ def pdf(offline_site, browser, tmp_path_factory):
     from tp_cnn.pdf import print_pdf
 
     site, config = offline_site
-    out = print_pdf(site, tmp_path_factory.mktemp("pdf") / "tp.pdf", browser, config)
+    out = tmp_path_factory.mktemp("pdf") / "tp.pdf"
+    # Every box printed open: a solution left in the site would be in the PDF's text.
+    print_pdf(site, out, browser, config, open_solutions=True)
     return pypdf.PdfReader(out)
 
 
@@ -134,8 +136,9 @@ def test_the_math_is_typeset_in_katex_fonts(pdf):
 
 
 def test_no_solution_is_printed_when_the_policy_hides_them(texts, chapters):
-    """The site was built with `extra.solutions: hidden`: no line of the solutions' code
-    is in the PDF, while the lines of the other blocks are (the probe works)."""
+    """The site was built with `extra.solutions: hidden` and printed with every box open:
+    no line of the solutions' code is in the PDF, while the lines of the other blocks are
+    (the probe works)."""
     text = " ".join(texts)
 
     def probes(in_solution: bool) -> set[str]:

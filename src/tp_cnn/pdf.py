@@ -10,8 +10,8 @@ from disk once their math is typeset; their content is gathered into one documen
 cover, a table of contents, one chapter per page) printed twice: a draft without its
 images gives each chapter's first page (where the table of contents' links lead), then
 the final PDF has those numbers in its table of contents, and an outline of the headings.
-The site's folded boxes are printed open, but the solutions stay folded when the policy
-folds them (`extra.solutions: collapsed`, the default): only their title shows.
+The site's folded boxes are printed open, but its folded solutions stay folded (only
+their title shows) unless the policy shows them (`extra.solutions: shown`).
 """
 
 from __future__ import annotations
@@ -99,10 +99,14 @@ def chapter_files(site: Path, config: dict) -> list[Path]:
     return pages
 
 
-def print_pdf(site: Path, out: Path, browser, config: dict | None = None) -> Path:
+def print_pdf(
+    site: Path, out: Path, browser, config: dict | None = None, open_solutions: bool | None = None
+) -> Path:
     """Print the site built for file:// (offline plugin) in `site` into the PDF `out`,
     with `browser` (Playwright's Chromium). `config`: the configuration it was built
-    with (mkdocs.yml when not given), for its navigation and its solution policy."""
+    with (mkdocs.yml when not given), for its navigation and its solution policy: the
+    solutions that the site folds are printed open only when it is `shown`, unless
+    `open_solutions` says otherwise."""
     config = config or site_config()
     chapters = chapter_files(site, config)
     urls = [page.as_uri() for page in chapters]
@@ -116,7 +120,9 @@ def print_pdf(site: Path, out: Path, browser, config: dict | None = None) -> Pat
             document = Path(folder) / "tp.html"
             document.write_text(_document(config, gathered), encoding="utf-8")
             tab.goto(document.as_uri(), wait_until="load")
-            solutions = solution_policy(config) != "collapsed"
+            solutions = open_solutions
+            if solutions is None:
+                solutions = solution_policy(config) == "shown"
             first_pages = _chapter_pages(_print(tab, solutions, []), len(chapters))
             pdf = _print(tab, solutions, [n + 1 for n in first_pages])
         if _chapter_pages(pdf, len(chapters)) != first_pages:
