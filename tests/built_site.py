@@ -16,10 +16,14 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from tp_cnn.pages import DOCS, ROOT
+from tp_cnn.solutions import site_config
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WORDS = ROOT / "tests" / "mots-du-projet.txt"
 CAPTURE = DOCS / "assets" / "captures" / "solution-ouverte.png"
+# Where GitHub Pages serves the site (site_url's path, /tp-module-2-cnn/): the local server
+# serves it there too, so that the 404 page's absolute links are checked as published.
+SITE_PATH = urlsplit(site_config().get("site_url") or "/").path.rstrip("/") + "/"
 
 
 def site_pages() -> list[str]:
@@ -56,7 +60,8 @@ class SiteServer(ThreadingHTTPServer):
 
     def __init__(self, root: Path):
         super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
-        self.url = f"http://127.0.0.1:{self.server_port}/"
+        self.url = f"http://127.0.0.1:{self.server_port}{SITE_PATH}"
+        self.root = root
         self.sent: list[tuple[str, int, int]] = []
         self.lock = threading.Lock()
         self._gzipped: dict[str, bytes] = {}
@@ -89,18 +94,26 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        path = self.translate_path(self.path)
+        url = urlsplit(self.path).path
+        path = (
+            self.translate_path("/" + url.removeprefix(SITE_PATH))
+            if url.startswith(SITE_PATH)
+            else ""
+        )
         if os.path.isdir(path):
-            if not urlsplit(self.path).path.endswith("/"):
+            if not url.endswith("/"):
                 self.send_response(301)
-                self.send_header("Location", urlsplit(self.path).path + "/")
+                self.send_header("Location", url + "/")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
             path = os.path.join(path, "index.html")
-        if not os.path.isfile(path):
-            self.send_error(404)
-            return
+        status = 200
+        if not os.path.isfile(path):  # like GitHub Pages: the site's 404 page, if any
+            status, path = 404, str(self.server.root / "404.html")
+            if not os.path.isfile(path):
+                self.send_error(404)
+                return
         body = Path(path).read_bytes()
         size = len(body)
         ctype = self.guess_type(path)
@@ -109,7 +122,7 @@ class _Handler(SimpleHTTPRequestHandler):
         )
         if gzipped:
             body = self.server.gzipped(path, body)
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         if gzipped:
@@ -242,12 +255,16 @@ def broken_links(site: Path) -> list[str]:
     pages = {path: PageHTML(path.read_text(encoding="utf-8")) for path in site.rglob("*.html")}
     broken = []
     for path, page in sorted(pages.items()):
-        here = "/" + path.relative_to(site).as_posix()
+        here = SITE_PATH + path.relative_to(site).as_posix()
         for link in page.links:
             url = urlsplit(urljoin(here, link))
             if url.scheme or url.netloc or link.startswith(("javascript:", "data:")):
                 continue  # another site (checked by the privacy test), or no file at all
-            target = site / unquote(posixpath.normpath(url.path)).lstrip("/")
+            within = unquote(posixpath.normpath(url.path)) + "/"
+            if not within.startswith(SITE_PATH):
+                broken.append(f"{here} : {link} (hors du site, {SITE_PATH})")
+                continue
+            target = site / within.removeprefix(SITE_PATH).rstrip("/")
             if url.path.endswith("/") or target.is_dir():
                 target = target / "index.html"
             if not target.is_file():

@@ -20,6 +20,7 @@ import pytest
 from built_site import (
     AXE,
     CAPTURE,
+    SITE_PATH,
     SiteServer,
     broken_links,
     html_file,
@@ -372,32 +373,74 @@ def test_the_light_dark_toggle_switches_the_palette(tab, server):
 def test_the_french_search_finds_the_right_pages(tab, server, word, expected):
     """Material's search box: the first page found (notebooks aside) is the expected one,
     and every expected page is among the results."""
-    tab.goto(server.url)
-    box = tab.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(word, delay=20)
-    # Results for the whole word, not for its first letters: their links carry ?h=<word>.
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        tab.wait_for_function(
-            """(word) => [...document.querySelectorAll('.md-search-result__item > a')]
-                 .some((a) => new URL(a.href).searchParams.get('h') === word)""",
-            arg=word,
-            timeout=15_000,
-        )
-    except PlaywrightTimeout:
-        meta = tab.locator(".md-search-result__meta").inner_text()
-        pytest.fail(f"« {word} » : aucun résultat pour le mot entier ({meta})")
-    found = tab.evaluate(
-        """() => [...document.querySelectorAll('.md-search-result__item > a')]
-             .map((a) => new URL(a.href).pathname.slice(1))"""
-    )
-    tab.keyboard.press("Escape")
+    found = _search(tab, server, word)
     chapters = [page for page in found if not page.startswith("notebooks/")]
     assert chapters, f"« {word} » : aucune page trouvée"
     assert chapters[0] == expected[0], f"« {word} » : {found}"
     assert set(expected) <= set(found), f"« {word} » : {found}"
+
+
+@pytest.mark.parametrize(
+    ("plain", "accented"),
+    [
+        ("reseau", "réseau"),
+        ("epoque", "époque"),
+        ("retropropagation", "rétropropagation"),
+        ("reglage fin", "réglage fin"),
+    ],
+)
+def test_the_search_ignores_accents(tab, server, plain, accented):
+    """A student who types without accents finds the same pages, in the same order."""
+    found = _search(tab, server, accented)
+    assert found, f"« {accented} » : aucune page trouvée"
+    assert _search(tab, server, plain) == found
+
+
+def _search(tab, server, words: str) -> list[str]:
+    """The pages (paths under the site) that the search box lists for `words`, in order."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    if tab.url != server.url:
+        tab.goto(server.url)
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(words, delay=20)
+    # Results for the whole words, not for their first letters: their links carry
+    # ?h=<words>, as the search reads them (without accents).
+    try:
+        tab.wait_for_function(
+            """(words) => [...document.querySelectorAll('.md-search-result__item > a')]
+                 .some((a) => new URL(a.href).searchParams.get('h')
+                      === words.normalize('NFD').replace(/[\\u0300-\\u036f]/g, ''))""",
+            arg=words,
+            timeout=15_000,
+        )
+    except PlaywrightTimeout:
+        meta = tab.locator(".md-search-result__meta").inner_text()
+        pytest.fail(f"« {words} » : aucun résultat pour le mot entier ({meta})")
+    found = tab.evaluate(
+        """() => [...document.querySelectorAll('.md-search-result__item > a')]
+             .map((a) => new URL(a.href).pathname)"""
+    )
+    tab.keyboard.press("Escape")
+    return [path.removeprefix(SITE_PATH) for path in found]
+
+
+def test_a_missing_page_at_any_depth_shows_the_404_page_with_its_styles(tab, server, journal):
+    """GitHub Pages answers every missing address with 404.html: its links are absolute,
+    from site_url, so that its styles and its way home load at any depth."""
+    missing = server.url + "un/chapitre/introuvable/"
+    journal.reset()
+    response = tab.goto(missing, wait_until="load")
+    assert response.status == 404
+    assert tab.locator("article h1").inner_text() == "Page introuvable"
+    failed = [failure for failure in journal.failed if not failure.startswith(missing)]
+    assert not failed, failed
+    header = "() => getComputedStyle(document.querySelector('.md-header')).position"
+    assert tab.evaluate(header) == "sticky", "le 404 s'affiche sans les styles du site"
+    tab.get_by_role("link", name="accueil du TP").click()
+    tab.wait_for_url(server.url)
 
 
 # ---------------------------------------------------------------------------------------

@@ -226,7 +226,9 @@ def test_an_unchanged_page_is_not_run_again_and_fast_never_replaces_full(write_p
     assert cli.main(["--mode", "full", "--docs", str(docs)]) == 0
     assert read(docs).pages["page"].mode == "full"
     assert cli.main(args) == 0
-    assert "garde son exécution complète" in capsys.readouterr().err
+    assert "garde son exécution complète ; --force la remplace par une exécution rapide" in (
+        capsys.readouterr().err
+    )
     assert read(docs).pages["page"].mode == "full"
     assert cli.main([*args, "--force"]) == 0
     assert read(docs).pages["page"].mode == "fast"
@@ -314,3 +316,23 @@ def test_a_page_that_records_the_same_run_again_keeps_it(write_page, docs):
     assert cli.main(args) == 0
     assert cli.main(args) == 0  # same code, same numbers: the run is recorded again
     assert read(docs).runs["essai"].loss == 0.5
+
+
+def test_the_estimate_times_each_model_of_each_page_and_writes_nothing(write_page, docs, capsys):
+    write_page("""
+        ```python
+        import numpy as np
+        from tensorflow import keras
+
+        petit = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        petit.compile(optimizer="sgd", loss="mse")
+        petit.fit(np.zeros((6400, 4)), np.zeros(6400), epochs=50, batch_size=64)
+        ```
+        """)
+    before = checksums(docs)
+    assert cli.main(["--estimate", "--docs", str(docs)]) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.strip().startswith("petit"))
+    assert row.split()[1:4] == ["fit", "64", "50"] and " 5\u202f000 " in row  # 50 × 100 steps
+    assert "Total estimé du TP" in table and "mémoire max" in table
+    assert checksums(docs) == before

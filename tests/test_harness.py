@@ -26,7 +26,7 @@ def test_fast_mode_caps_samples_and_epochs():
         history = model.fit(x, y, epochs=20, batch_size=32, callbacks=[callback])
         predicted = model.predict(x)
     assert len(seen) == harness.FAST_EPOCHS == len(history.history["loss"]) == info.epochs
-    assert predicted.shape == (harness.FAST_SAMPLES, 2)
+    assert predicted.shape == (1000, 2)  # one forward pass: never cut
     assert info.fit_seconds > 0
 
 
@@ -67,3 +67,58 @@ def test_real_fashion_mnist_is_read_in_place_not_copied(tmp_path, monkeypatch):
     assert x.shape == (60000, 28, 28) and info.data == "real"
     assert not [p for p in Path(tmp_path).rglob("*") if p.is_file()]
     assert not list(Path(os.environ["HOME"]).rglob("*-ubyte.gz"))
+
+
+def test_mixed_mode_runs_real_data_in_full_and_cuts_what_runs_on_stand_ins(monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras.src.utils.file_utils, "urlretrieve", no_download)
+    x, y = np.zeros((1000, 4), "float32"), np.zeros(1000, "int64")
+    with harness.prepared("mixed") as info:
+        model = tiny_model(keras)
+        assert len(model.fit(x, y, epochs=3, verbose=0).history["loss"]) == 3
+        assert info.data == "real" and info.epochs == 3
+        with pytest.warns(harness.StandInWarning, match="CIFAR-10"):
+            keras.datasets.cifar10.load_data()
+        history = model.fit(x, y, epochs=20, verbose=0)
+    assert len(history.history["loss"]) == harness.FAST_EPOCHS == info.epochs
+    assert info.data == "stand-in"
+
+
+def no_download(*args, **kwargs):
+    pytest.fail("un téléchargement a été tenté hors du mode complet")
+
+
+@pytest.mark.skipif(
+    harness.offline_copy("https://x/train-images-idx3-ubyte.gz") is None,
+    reason="pas de copie locale de Fashion-MNIST (paquet Debian dataset-fashion-mnist absent)",
+)
+def test_the_data_behind_a_fit_is_the_dataset_loaded_last(monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras.src.utils.file_utils, "urlretrieve", no_download)
+    with harness.prepared("mixed") as info:
+        with pytest.warns(harness.StandInWarning):
+            keras.datasets.cifar10.load_data()
+        assert info.data == "stand-in" and info.capped
+        keras.datasets.fashion_mnist.load_data()
+        assert info.data == "real" and not info.capped
+
+
+def test_estimate_mode_times_a_few_steps_and_estimates_the_whole_call():
+    import keras
+
+    x, y = np.zeros((3200, 4), "float32"), np.zeros(3200, "int64")
+    with harness.prepared("estimate") as info:
+        model = tiny_model(keras)
+        history = model.fit(x, y, epochs=10, batch_size=32, validation_data=(x[:640], y[:640]))
+        model.evaluate(x, y, batch_size=64)
+        predicted = model.predict(x[:100])
+    fit, evaluate, predict = info.timings
+    assert (fit.call, fit.batch_size, fit.epochs, fit.steps) == ("fit", 32, 10, 10 * (100 + 20))
+    assert len(history.history["loss"]) == 1  # a few steps, not the 10 epochs
+    assert (evaluate.call, evaluate.batch_size, evaluate.steps) == ("evaluate", 64, 50)
+    assert (predict.call, predict.steps, len(predicted)) == ("predict", 4, 100)
+    for timing in info.timings:
+        assert 0 < timing.step_seconds and timing.first_seconds <= timing.seconds
+    assert fit.seconds >= fit.first_seconds + 1000 * fit.step_seconds

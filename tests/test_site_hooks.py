@@ -42,6 +42,28 @@ def test_a_fast_figure_without_training_is_not_flagged():
     assert "exécution rapide" in text and "résultat réel" not in text
 
 
+MIXED = PageRecord("k", "mixed", "CPU", "2.21.0", "2026-11-29T10:00:00+00:00", 3600.0)
+
+
+def test_a_mixed_run_is_complete_on_real_data_and_cut_on_stand_ins():
+    real = site_hooks.caption(FigureRecord("p", 3, "h", "real", 20), MIXED)
+    assert "exécution complète · données réelles · 20 époque(s)" in real
+    assert "résultat réel" not in real
+    stand_in = site_hooks.caption(FigureRecord("p", 9, "h", "stand-in", 2), MIXED)
+    assert "exécution rapide" in stand_in and "substitution et après un entraînement" in stand_in
+    records = Manifest(
+        {"p": MIXED},
+        {},
+        {
+            "cut": RunRecord("p", 2.3, 0.1, None, 2, 5.0, "stand-in"),
+            "modelA": RunRecord("p", 0.25, 0.91, None, 20, 900.0, "real"),
+        },
+    )
+    rows = [line for line in site_hooks.results_table(records).splitlines() if "| [" in line]
+    assert rows[0].startswith("| [`modelA`](p.md) | 0,250")
+    assert rows[1].startswith("| [`cut`](p.md) ⚠")
+
+
 def test_the_results_table_puts_real_runs_first_and_warns_about_the_others():
     records = Manifest(
         {"cnn-cifar10": FAST, "transfert-apprentissage": FULL},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 import json
 import os
 import platform
@@ -20,6 +21,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -128,12 +130,17 @@ def copy_of_the_repository(destination: Path) -> Path:
     return destination
 
 
-def clean_python(version: str, destination: Path) -> Path:
-    """What actions/setup-python leaves: a Python with pip and nothing else (a new venv)."""
+def clean_python(version: str) -> Path:
+    """What actions/setup-python leaves: a Python with nothing installed (a new venv).
+
+    Without pip, which the rehearsed steps never call (they install nothing): a venv with
+    pip costs 4 to 12 s on 2 cores. A step that calls pip fails here, and says so.
+    """
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     if here != str(version):
         pytest.skip(f"le job utilise Python {version}, ces tests tournent sous Python {here}")
-    subprocess.run([sys.executable, "-m", "venv", destination], check=True)
+    destination = Path(tempfile.mkdtemp(prefix="tp-cnn-setup-python-")) / "python"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", destination], check=True)
     return destination
 
 
@@ -230,7 +237,7 @@ def rehearse(
         if action == "actions/checkout":
             assert (workspace / "src").is_dir()
         elif action == "actions/setup-python":
-            venv = clean_python(step["with"]["python-version"], workspace.parent / "python")
+            venv = clean_python(step["with"]["python-version"])
         elif action == "actions/download-artifact":
             download_artifacts(step["with"], workspace, artifacts or {})
         elif action:
@@ -424,20 +431,34 @@ def gpu_requirement() -> str:
     return install[-1]
 
 
+@functools.cache
+def gpu_dry_run() -> tuple[str, subprocess.Popen]:
+    """`pip install --dry-run` of what `make install-gpu` installs, started once.
+
+    tests/conftest.py starts it as soon as the test below is collected: it waits on
+    PyPI while the other tests run, instead of after them.
+    """
+    requirement = gpu_requirement()
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+    command += ["--quiet", "--retries", "0", "--timeout", "15", "--report", "-", requirement]
+    pipe = subprocess.PIPE
+    return requirement, subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True)
+
+
 def test_make_install_gpu_resolves(capsys):
     """`make install-gpu` can be installed on a clean Linux machine (needs PyPI, ~25 s)."""
     if sys.platform != "linux" or platform.machine() != "x86_64":
         pytest.skip("la résolution vaut pour Linux x86_64, la plateforme du runner GPU")
-    requirement = gpu_requirement()
+    requirement, process = gpu_dry_run()
     version = requirement.split("==")[1]
     cpu = re.search(r"^tensorflow-cpu==(\S+);", (ROOT / "requirements.txt").read_text(), re.M)
     assert version == cpu[1], "make install-gpu and requirements.txt: two TensorFlow versions"
-    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
-    command += ["--quiet", "--retries", "0", "--timeout", "15", "--report", "-", requirement]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        stdout, stderr = process.communicate(timeout=120)
+        done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     except subprocess.TimeoutExpired:
-        done = subprocess.CompletedProcess(command, 1, "", "ConnectTimeout (120 s)")
+        process.kill()
+        done = subprocess.CompletedProcess(process.args, 1, "", "ConnectTimeout (120 s)")
     if done.returncode and NETWORK_ERRORS.search(done.stderr):
         reason = f"PyPI injoignable : la résolution de {requirement} n'est pas vérifiée"
         with capsys.disabled():

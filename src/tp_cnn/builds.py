@@ -60,7 +60,15 @@ def build_site(out: Path, *, offline: bool = False, solutions: str | None = None
             cwd=ROOT,
             capture_output=True,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "OFFLINE": str(offline).lower()},
+            env={
+                **os.environ,
+                "NO_MKDOCS_2_WARNING": "1",
+                "OFFLINE": str(offline).lower(),
+                # The hooks import this package: from this checkout, whatever is installed.
+                "PYTHONPATH": os.pathsep.join(
+                    [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
+                ),
+            },
         )
     if build.returncode != 0:
         raise BuildError(f"La construction du site a échoué (mkdocs build) :\n{build.stderr}")

@@ -5,7 +5,10 @@ process of its own (`python -m tp_cnn.figures`: a fresh TensorFlow, memory given
 a timeout), all in one working directory (the results table passes from page to page).
 A page that fails, is killed or exceeds its time is reported (page, line, error) and
 summarised at the end, and its previous outputs stay. A page whose outputs are current
-is not run again; a fast run never replaces a full run's outputs unless `--force`.
+is not run again; a run never replaces the outputs of a more complete one (full, then
+mixed, then fast) unless `--force`. `--estimate` runs every page in estimate mode and
+prints how long the full run would take, page by page and model by model (`estimate`);
+it writes nothing under docs/.
 `--list` needs only the standard library (the GPU workflow's first job runs it).
 """
 
@@ -24,9 +27,10 @@ import time
 from pathlib import Path
 
 from . import manifest
+from .manifest import MODES
 from .pages import DOCS, Page, PageError, course_pages, find_page
 
-MODES = ("full", "fast")
+_WORDS = {"full": "complète", "mixed": "mixte", "fast": "rapide"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,7 +74,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add(
         "--page", type=_not_empty, help="nom d'une page (ex. convolution-pooling) ; défaut : toutes"
     )
-    add("--mode", choices=MODES, default="full", help="full : pages telles qu'écrites ; fast : CPU")
+    add(
+        "--mode",
+        choices=MODES,
+        default="full",
+        help="full : pages telles qu'écrites ; mixed : données réelles présentes sur cette "
+        "machine à pleine charge, substituts réduits ailleurs ; fast : tout réduit",
+    )
+    add(
+        "--estimate",
+        action="store_true",
+        help="estimer la durée d'une exécution complète, sans rien écrire dans docs/",
+    )
     add("--force", action="store_true", help="relancer aussi les pages à jour")
     add("--docs", type=_docs, default=DOCS, help="dossier des pages (docs/ du dépôt par défaut)")
     add("--timeout", type=_minutes, default=240, help="minutes au plus par page (240)")
@@ -98,11 +113,11 @@ def _advice(report: dict, command: str) -> str:
     return f"→ Corrigez la page (make test montre la même erreur), puis : {command}"
 
 
-def run_page(page: Page, args, workdir: Path) -> dict:
-    """Run one page in a child process; its report (see `figures.main`)."""
+def run_page(page: Page, args, workdir: Path, mode: str | None = None) -> dict:
+    """Run one page in a child process (in `mode`, `args.mode` by default); its report."""
     status = workdir / f".{page.name}.status.json"
     status.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "tp_cnn.figures", str(page.path), args.mode,
+    command = [sys.executable, "-m", "tp_cnn.figures", str(page.path), mode or args.mode,
                str(args.docs), str(workdir), str(status)]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     child = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=_die_with_parent)
@@ -148,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages, in order
     try:
+        if args.estimate:
+            return _estimate_all(pages, args, workdir)
         return _run_all(pages, args, current, workdir)
     except KeyboardInterrupt:
         return 130
@@ -166,8 +183,9 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
         if not args.force and figures.is_current(page, args.mode, current, args.docs):
             say(f"{page.name} : à jour depuis sa dernière exécution (--force la relance)")
             continue
-        if not args.force and args.mode == "fast" and record and record.mode == "full":
-            say(f"{page.name} : garde son exécution complète ; --force la remplace par une rapide")
+        if not args.force and record and MODES.index(record.mode) < MODES.index(args.mode):
+            say(f"{page.name} : garde son exécution {_WORDS[record.mode]} ; --force la "
+                f"remplace par une exécution {_WORDS[args.mode]}")  # fmt: skip
             continue
         start = time.perf_counter()
         try:
@@ -191,6 +209,25 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
         say(f"Notebook sans page (non supprimé) : {path.relative_to(args.docs)}")
     if failures:
         say(f"Pages en échec : {', '.join(failures.values())}")
+    return 1 if failures else 0
+
+
+def _estimate_all(pages: list[Page], args, workdir: Path) -> int:
+    from . import estimate
+
+    reports, failures = {}, []
+    for number, page in enumerate(pages, 1):
+        say(f"[{number}/{len(pages)}] {page.name} : estimation")
+        report = run_page(page, args, workdir, mode="estimate")
+        if report["ok"]:
+            reports[page.name] = report
+        else:
+            failures.append(page.name)
+            say(report["message"])
+    if reports:
+        print(estimate.table(reports))
+    if failures:
+        say(f"Pages en échec : {', '.join(failures)}")
     return 1 if failures else 0
 
 

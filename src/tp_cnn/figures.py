@@ -29,25 +29,25 @@ from . import harness, manifest, results
 from .executor import BlockResult, PageRun, describe_failure, failed_line
 from .manifest import FigureRecord, PageRecord, RunRecord
 from .outputs import WriteError, commit
-from .pages import DOCS, ROOT, Page, PageError, load_page
+from .pages import DOCS, Page, PageError, load_page
 
 # What the outputs of a page depend on besides its own code (see `page_key`).
-HARNESS_FILES = ("harness.py", "standins.py", "executor.py", "marks.py")
+HARNESS_FILES = ("harness.py", "workload.py", "standins.py", "executor.py", "marks.py")
+# The packages that the pages' code runs on: their installed versions are in the key.
+PAGE_PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "matplotlib", "pandas",
+                 "scikit-learn")  # fmt: skip
 
 
 def page_key(page: Page, mode: str) -> str:
-    """A page's code and figure links, the mode, the harness, the versions and the pins."""
+    """A page's code and figure links, the mode, the harness and the packages' versions."""
     digest = hashlib.sha256(f"{mode}\n".encode())
     for name in HARNESS_FILES:
         digest.update(Path(__file__).with_name(name).read_bytes())
-    for package in ("tensorflow", "tensorflow-cpu", "keras"):
+    for package in PAGE_PACKAGES:
         try:
             digest.update(f"{package}=={metadata.version(package)}\n".encode())
         except metadata.PackageNotFoundError:
             pass
-    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    pins = sorted(line.split("#")[0].strip() for line in requirements)
-    digest.update("\n".join(pin for pin in pins if pin).encode())
     for block in page.blocks:
         digest.update("\0".join([block.code, *(mark.text for mark in block.marks)]).encode())
     digest.update("\0".join(ref.path for ref in page.figures).encode())
@@ -178,6 +178,34 @@ def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool
         raise
 
 
+def estimate_page(page: Page, workdir: Path) -> dict:
+    """Run a page in estimate mode: its `fit`, `evaluate`, `predict` timed, nothing written."""
+    import resource
+
+    start = time.perf_counter()
+    uses_keras = any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
+    with harness.prepared("estimate", workdir, with_keras=uses_keras) as info:
+        run = PageRun(page, info)
+        for block in page.blocks:
+            run.run_block(block)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    keras = sys.modules.get("keras")
+    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`).
+    names = {
+        value.name: name
+        for name, value in run.namespace.items()
+        if keras and isinstance(value, keras.Model) and not name.startswith("_")
+    }
+    for timing in info.timings:
+        timing.model = names.get(timing.model, timing.model)
+    return {
+        "timings": [timing.to_dict() for timing in info.timings],
+        "device": _device(),
+        "memory_mb": round(peak),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
 def main(argv: list[str]) -> int:
     """`python -m tp_cnn.figures PAGE MODE DOCS WORKDIR STATUS`: one page, in this process.
 
@@ -189,8 +217,11 @@ def main(argv: list[str]) -> int:
     try:
         page = load_page(Path(path))
         harness.quiet_tensorflow()
-        written = generate(page, mode, Path(workdir), Path(docs), echo=mode == "full")
-        report, code = {"ok": True, "figures": len(written)}, 0
+        if mode == "estimate":
+            report, code = {"ok": True, **estimate_page(page, Path(workdir))}, 0
+        else:
+            written = generate(page, mode, Path(workdir), Path(docs), echo=mode != "fast")
+            report, code = {"ok": True, "figures": len(written)}, 0
     except KeyboardInterrupt:
         report, code = {"ok": False, "message": "interrompu"}, 130
     except WriteError as error:

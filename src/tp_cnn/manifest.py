@@ -6,7 +6,7 @@ Three sections of typed records, keyed by page name, figure path and run name:
 - `figures`: each figure, its page, the block that drew it and the data behind it;
 - `runs`: each model that a page trained and evaluated (its line in the results table).
 
-Values are codes (`mode`: "full" or "fast"; `data`: "real" or "stand-in"); the French
+Values are codes (`mode`: "full", "mixed" or "fast"; `data`: "real" or "stand-in"); the French
 words live where they are shown (`site_hooks`). `read` validates everything and names
 the file and the field in French when something is wrong. Writers change the manifest
 only inside `locked()`, which holds a lock on docs/figures/ while they read it, change
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 MANIFEST = "figures/manifest.json"  # relative to docs/
-MODES = ("full", "fast")
+MODES = ("full", "mixed", "fast")  # from the most complete run to the least
 DATA = ("real", "stand-in")
 
 

@@ -16,6 +16,10 @@ nbformat 4 notebook built with `nbformat.v4`:
   standard tag `raises-exception`, announced by a sentence;
 - figure links, expected outputs and HTML comments are dropped: the code draws and
   prints them again. Links to other pages keep only their text.
+- the site's rules apply (`solutions.rules`, from mkdocs.yml and the page's front
+  matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
+  `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under
+  `shown`, solutions are ordinary cells.
 
 The notebook starts with the page's title, how to switch Colab to a GPU and a cell that
 checks for one. It has no outputs, no local path, and stable cell ids: the same page
@@ -34,6 +38,7 @@ from nbformat import v4
 
 from .outputs import commit
 from .pages import DOCS, Admonition, Code, Comment, Figure, Page, Prose, course_pages
+from .solutions import PLACEHOLDER, Rules, exercises, is_solution, page_rules, site_config
 from .typography import french
 
 NOTEBOOKS = "notebooks"  # relative to docs/
@@ -66,8 +71,8 @@ else:
 class _Builder:
     """Cells of a notebook, added in page order; the prose is kept until a cell ends it."""
 
-    def __init__(self, page: Page):
-        self.page = page
+    def __init__(self, page: Page, shown: bool = False):
+        self.page, self.shown = page, shown  # shown: solutions are ordinary cells
         self.cells: list = []
         self.prose: list[str] = []
         self.hidden_in: Admonition | None = None  # the collapsed admonition of the prose
@@ -113,8 +118,8 @@ class _Builder:
 
     def segment(self, segment) -> None:
         if isinstance(segment, Admonition):
-            if not segment.collapsed:
-                self.prose += [f"**{segment.title}**", ""]
+            if not segment.collapsed or (self.shown and is_solution(segment)):
+                self.prose += [f"**{segment.summary}**", ""]
         elif isinstance(segment, Code) and segment.syntax == "python":
             self.code(segment, self.hidden_in)
         elif isinstance(segment, Code):
@@ -135,14 +140,29 @@ def _prose_line(line: str) -> str:
     return line
 
 
-def page_notebook(page: Page) -> nbformat.NotebookNode:
-    """The notebook of a page: its prose and code, in order, with the Colab first cells."""
-    build = _Builder(page)
+def page_notebook(page: Page, rules: Rules | None = None) -> nbformat.NotebookNode:
+    """The notebook of a page: its prose and code, in order, with the Colab first cells,
+    under the site's `rules` (those of mkdocs.yml and the page's front matter by default)."""
+    rules = rules or page_rules(page)
+    numbered = exercises(page, rules.chapter)
+    shown = rules.solutions == "shown"
+    build = _Builder(page, shown)
     title = page.name
     for segment in page.segments:
         if isinstance(segment, (Comment, Figure)):
             continue
-        hidden_in = next((a for a in reversed(segment.within) if a.collapsed), None)
+        if rules.solutions == "hidden" and any(map(is_solution, segment.within)):
+            continue
+        if rules.solutions == "hidden" and is_solution(segment):
+            build.flush()
+            build.cells.append(v4.new_code_cell(PLACEHOLDER))
+            continue
+        if segment.lineno in numbered and isinstance(segment, Prose):
+            segment = Prose(segment.lineno, numbered[segment.lineno][1], segment.within)
+        hidden_in = next(
+            (a for a in reversed(segment.within) if a.collapsed and not (shown and is_solution(a))),
+            None,
+        )
         if hidden_in is not build.hidden_in:
             build.flush()
             build.hidden_in = hidden_in
@@ -175,8 +195,8 @@ def page_notebook(page: Page) -> nbformat.NotebookNode:
     return notebook
 
 
-def notebook_text(page: Page) -> str:
-    return nbformat.writes(page_notebook(page)) + "\n"
+def notebook_text(page: Page, rules: Rules | None = None) -> str:
+    return nbformat.writes(page_notebook(page, rules)) + "\n"
 
 
 def write_notebooks(
@@ -190,8 +210,9 @@ def write_notebooks(
     """
     out = Path(out or Path(docs) / NOTEBOOKS)
     pages = course_pages(docs)
+    config = site_config()
     files = {
-        out / f"{page.name}.ipynb": notebook_text(page).encode()
+        out / f"{page.name}.ipynb": notebook_text(page, page_rules(page, config)).encode()
         for page in pages
         if page.name not in skip
     }

@@ -33,18 +33,25 @@ _DATA = {"real": "données réelles", "stand-in": "données de substitution"}
 _manifest: manifest.Manifest | None = None
 
 
+def _shortened(data: str, mode: str) -> bool:
+    """Whether the training behind a figure or a run was cut (fast mode, or mixed on
+    stand-in data: see `harness`)."""
+    return mode == "fast" or (mode == "mixed" and data != "real")
+
+
 def _warnings(data: str, mode: str, epochs: int | None) -> list[str]:
     found = []
     if data != "real":
         found.append("tracée avec des données de substitution")
-    if mode == "fast" and epochs:
+    if epochs and _shortened(data, mode):
         found.append("après un entraînement raccourci (quelques pas seulement)")
     return found
 
 
 def caption(figure: manifest.FigureRecord, page: manifest.PageRecord) -> str:
     """The provenance line of a figure, and its warning when it is not a real result."""
-    parts = ["Figure produite par le code ci-dessus", _MODES[page.mode], _DATA[figure.data]]
+    mode = "fast" if _shortened(figure.data, page.mode) else "full"
+    parts = ["Figure produite par le code ci-dessus", _MODES[mode], _DATA[figure.data]]
     if figure.epochs:
         parts.append(f"{figure.epochs} époque(s)")
     parts.append(page.device)
@@ -105,7 +112,7 @@ def colab_url(config, notebook_src: str) -> str | None:
     repo = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", config["repo_url"] or "")
     if repo is None:
         return None
-    docs = Path(config["docs_dir"]).relative_to(Path(config["config_file_path"]).parent)
+    docs = Path(config["docs_dir"]).relative_to(Path(config["config_file_path"]).resolve().parent)
     branch = config["extra"].get("notebooks_branch", "main")
     return (
         f"https://colab.research.google.com/github/{repo[1]}/blob/{branch}/"
