@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tp_cnn.builds import SHIM, BuildError, build_site, site_config, written_whole
+from tp_cnn.builds import SHIM, BuildError, build_site, written_whole
 from tp_cnn.pages import ROOT
+from tp_cnn.solutions import site_config
 
 
 def test_the_variant_overrides_only_what_it_must(offline_site):

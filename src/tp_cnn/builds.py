@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
-from mkdocs.utils.yaml import yaml_load
 
 from .segments import ROOT
+from .solutions import VALUES, site_config
 
 CONFIG = ROOT / "mkdocs.yml"
-POLICIES = ("collapsed", "hidden", "shown")  # extra.solutions (collapsed when absent)
 SHIM = "assets/iframe-worker/shim.js"  # docs/assets: Web Workers over file:// (search)
 
 
@@ -37,11 +36,11 @@ class BuildError(Exception):
 
 def build_site(out: Path, *, offline: bool = False, solutions: str | None = None) -> dict:
     """Build the site into `out` (mkdocs build --strict); return the configuration it was
-    built with, as `site_config` reads it."""
+    built with, as `solutions.site_config` reads it."""
     extra: dict = {}
     variant: dict = {"INHERIT": CONFIG.name, "extra": extra}
     if solutions is not None:
-        if solutions not in POLICIES:
+        if solutions not in VALUES:
             raise BuildError(f"Politique des solutions inconnue : « {solutions} ».")
         extra["solutions"] = solutions
     if offline:
@@ -75,12 +74,6 @@ def build_site(out: Path, *, offline: bool = False, solutions: str | None = None
     return built_with
 
 
-def site_config(config: Path = CONFIG) -> dict:
-    """mkdocs.yml as mkdocs reads it (`!ENV` tags and INHERIT resolved), not validated."""
-    with open(config, "rb") as file:
-        return yaml_load(file)
-
-
 def nav_pages(config: dict) -> list[str]:
     """The Markdown pages of the site's navigation, in reading order (notebooks aside)."""
 
@@ -92,10 +85,6 @@ def nav_pages(config: dict) -> list[str]:
         return found
 
     return [page for page in files(config["nav"]) if page.endswith(".md")]
-
-
-def solution_policy(config: dict) -> str:
-    return (config.get("extra") or {}).get("solutions", "collapsed")
 
 
 @contextlib.contextmanager

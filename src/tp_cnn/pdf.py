@@ -10,8 +10,9 @@ from disk once their math is typeset; their content is gathered into one documen
 cover, a table of contents, one chapter per page) printed twice: a draft without its
 images gives each chapter's first page (where the table of contents' links lead), then
 the final PDF has those numbers in its table of contents, and an outline of the headings.
-The site's folded boxes are printed open, but its folded solutions stay folded (only
-their title shows) unless the policy shows them (`extra.solutions: shown`).
+The site's folded boxes are printed open, its solutions as the site shows them (the
+policy of mkdocs.yml and of each page, see `solutions`): folded (only their title is
+printed), open (`shown`, the instructor's copy) or absent (`hidden`).
 """
 
 from __future__ import annotations
@@ -26,15 +27,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from .browser import CHROMIUM_FLAGS, MISSING, find_chromium
-from .builds import (
-    BuildError,
-    build_site,
-    nav_pages,
-    site_config,
-    solution_policy,
-    written_whole,
-)
+from .builds import BuildError, build_site, nav_pages, written_whole
 from .segments import ROOT
+from .solutions import policy, site_config
 from .typography import french
 
 CHAPTER_START = "chapitre"  # ids of the chapters: chapitre-1, chapitre-2…
@@ -78,7 +73,7 @@ _HEADER = (
 _EDITION = {
     "collapsed": "Les solutions sont repliées : seul leur titre figure ici.",
     "hidden": "",
-    "shown": "Édition de l'enseignant : toutes les solutions sont dépliées.",
+    "shown": "Toutes les solutions sont dépliées.",
 }
 _COVER = ("site_name", "site_description")
 
@@ -100,13 +95,13 @@ def chapter_files(site: Path, config: dict) -> list[Path]:
 
 
 def print_pdf(
-    site: Path, out: Path, browser, config: dict | None = None, open_solutions: bool | None = None
+    site: Path, out: Path, browser, config: dict | None = None, open_solutions: bool = False
 ) -> Path:
     """Print the site built for file:// (offline plugin) in `site` into the PDF `out`,
     with `browser` (Playwright's Chromium). `config`: the configuration it was built
-    with (mkdocs.yml when not given), for its navigation and its solution policy: the
-    solutions that the site folds are printed open only when it is `shown`, unless
-    `open_solutions` says otherwise."""
+    with (mkdocs.yml when not given), for its navigation and its solution policy. The
+    solutions are printed as the site shows them (folded, open or absent), or all open
+    with `open_solutions`."""
     config = config or site_config()
     chapters = chapter_files(site, config)
     urls = [page.as_uri() for page in chapters]
@@ -120,11 +115,8 @@ def print_pdf(
             document = Path(folder) / "tp.html"
             document.write_text(_document(config, gathered), encoding="utf-8")
             tab.goto(document.as_uri(), wait_until="load")
-            solutions = open_solutions
-            if solutions is None:
-                solutions = solution_policy(config) == "shown"
-            first_pages = _chapter_pages(_print(tab, solutions, []), len(chapters))
-            pdf = _print(tab, solutions, [n + 1 for n in first_pages])
+            first_pages = _chapter_pages(_print(tab, open_solutions, []), len(chapters))
+            pdf = _print(tab, open_solutions, [n + 1 for n in first_pages])
         if _chapter_pages(pdf, len(chapters)) != first_pages:
             raise PdfError("Les numéros de la table des matières ont changé la pagination.")
     finally:
@@ -160,7 +152,8 @@ def _document(config: dict, gathered: list[dict]) -> str:
         for n, page in enumerate(gathered, start=1)
     )
     name, description = (escape(french(config.get(key, ""))) for key in _COVER)
-    edition = escape(french(_EDITION[solution_policy(config)]))
+    solutions, _ = policy(config.get("extra") or {}, "mkdocs.yml (extra)")  # for today
+    edition = escape(french(_EDITION[solutions]))
     css = _PRINT_CSS.read_text(encoding="utf-8")
     return (
         f'<!doctype html><html lang="fr" dir="ltr"><head><meta charset="utf-8">'
