@@ -7,8 +7,8 @@ the site opened from disk, the local iframe-worker shim (`extra.polyfills`; with
 Material's offline plugin would load it from unpkg.com) and the theme's features less
 instant navigation (over file://, Material turns it off but then never announces the
 page loaded: `document$` never emits, and the math is never typeset). The offline plugin
-itself is switched on by the environment (`OFFLINE=true`, see mkdocs.yml). The build goes into a
-folder of its own: a failed build never touches site/.
+itself is switched on by the environment (`OFFLINE=true`, see mkdocs.yml). The build
+goes into a folder of its own: a failed build never touches site/.
 """
 
 from __future__ import annotations
