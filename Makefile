@@ -1,5 +1,9 @@
 # Two commands on a fresh machine:  `make serve` (site on http://127.0.0.1:8000)
 # and `make test` (every test). Both create .venv and install requirements.txt first.
+# For the instructor: `make pdf` (the TP in one PDF, site/pdf/tp-module-2-cnn.pdf;
+# ARGS="--solutions": site/pdf/tp-module-2-cnn-enseignant.pdf, every solution shown; needs
+# Debian's chromium) and `make offline` (dist/tp-module-2-cnn-hors-ligne.zip, the site to
+# open from disk, no server).
 # The Python of .venv (the GPU runner: make install-gpu PYTHON=python3.11).
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +11,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install install-test install-gpu serve build test figures benchmark clean
+.PHONY: install install-test install-gpu serve build test figures benchmark clean pdf offline
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +57,13 @@ serve: install
 build: install
 	$(BIN)/mkdocs build --strict
 
+# make pdf ARGS="--solutions" (src/tp_cnn/pdf.py); make offline (src/tp_cnn/offline.py)
+pdf: install
+	$(BIN)/python scripts/build_pdf.py $(ARGS)
+
+offline: install
+	$(BIN)/python scripts/build_offline.py
+
 test: install install-test
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/pytest
@@ -65,4 +76,4 @@ benchmark: install
 	$(BIN)/python scripts/benchmark_figures.py
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
+	rm -rf site dist .pytest_cache .ruff_cache

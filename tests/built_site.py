@@ -1,5 +1,5 @@
 """Tools of tests/test_browser.py: the built site's pages, a local server that counts what it
-sends, Debian's Chromium, and the prose, images and links of a page read from its HTML."""
+sends, and the prose, images and links of a page read from its HTML."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import gzip
 import os
 import posixpath
 import re
-import shutil
 import subprocess
 import threading
 from html.parser import HTMLParser
@@ -25,19 +24,6 @@ CAPTURE = DOCS / "assets" / "captures" / "solution-ouverte.png"
 # Where GitHub Pages serves the site (site_url's path, /tp-module-2-cnn/): the local server
 # serves it there too, so that the 404 page's absolute links are checked as published.
 SITE_PATH = urlsplit(site_config().get("site_url") or "/").path.rstrip("/") + "/"
-
-# Chromium as the machines of this project run it: headless, and silent on the network
-# (no call home: the tests check that a page asks nothing of any other host).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def site_pages() -> list[str]:
@@ -59,14 +45,6 @@ def pages_with(pattern: str) -> list[str]:
 
 def html_file(site: Path, page: str) -> Path:
     return site / page / "index.html" if page == "" or page.endswith("/") else site / page
-
-
-def find_chromium() -> str | None:
-    """Debian's chromium (or another Chromium-based browser named by $CHROMIUM)."""
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if name and (found := shutil.which(name)):
-            return found
-    return None
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tp_cnn.browser import CHROMIUM_FLAGS, find_chromium
+from tp_cnn.builds import build_site
 from tp_cnn.pages import ROOT
 
 
@@ -35,6 +37,35 @@ def site(tmp_path_factory) -> Path:
     )
     assert build.returncode == 0, build.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> tuple[Path, dict]:
+    """The site built once for file:// (Material's offline plugin), as `make offline` and
+    `make pdf` build it, with the solutions hidden (`extra.solutions: hidden`): the offline
+    pack's and the PDF's tests share it. Its folder, and the configuration it was built with."""
+    out = tmp_path_factory.mktemp("offline-site")
+    return out, build_site(out, offline=True, solutions="hidden")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright, once for the whole session (Playwright's
+    synchronous API runs one instance at a time): the site's, the PDF's and the offline
+    pack's tests share it."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(
+            "chromium introuvable : installez le paquet Debian chromium "
+            "(`make test` l'installe quand il est lancé en root)"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright introuvable : `make install` l'installe"
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 def pytest_collection_modifyitems(items):

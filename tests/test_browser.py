@@ -20,11 +20,9 @@ import pytest
 from built_site import (
     AXE,
     CAPTURE,
-    CHROMIUM_FLAGS,
     SITE_PATH,
     SiteServer,
     broken_links,
-    find_chromium,
     html_file,
     misspelled,
     pages_with,
@@ -71,23 +69,6 @@ class Journal:
 @pytest.fixture(scope="session")
 def journal():
     return Journal()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip(
-            "chromium introuvable : installez le paquet Debian chromium "
-            "(`make test` l'installe quand il est lancé en root)"
-        )
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright introuvable : `make install` l'installe"
-    )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,100 @@
+"""The site built in a variant of its configuration, for `make pdf` and `make offline`.
+
+A variant is a config file generated next to mkdocs.yml (`.mkdocs-*.yml`, deleted after
+the build, ignored by git) that inherits it (`INHERIT: mkdocs.yml`) and overrides only
+`extra` (mkdocs merges dictionaries): the solution policy (`extra.solutions`), and, for
+the site opened from disk, the local iframe-worker shim (`extra.polyfills`; without it,
+Material's offline plugin would load it from unpkg.com) and the theme's features less
+instant navigation (over file://, Material turns it off but then never announces the
+page loaded: `document$` never emits, and the math is never typeset). The offline plugin
+itself is switched on by the environment (`OFFLINE=true`, see mkdocs.yml). The build
+goes into a folder of its own: a failed build never touches site/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .segments import ROOT
+from .solutions import VALUES, site_config
+
+CONFIG = ROOT / "mkdocs.yml"
+SHIM = "assets/iframe-worker/shim.js"  # docs/assets: Web Workers over file:// (search)
+
+
+class BuildError(Exception):
+    """A build that failed: the message, in French, says why."""
+
+
+def build_site(out: Path, *, offline: bool = False, solutions: str | None = None) -> dict:
+    """Build the site into `out` (mkdocs build --strict); return the configuration it was
+    built with, as `solutions.site_config` reads it."""
+    extra: dict = {}
+    variant: dict = {"INHERIT": CONFIG.name, "extra": extra}
+    if solutions is not None:
+        if solutions not in VALUES:
+            raise BuildError(f"Politique des solutions inconnue : « {solutions} ».")
+        extra["solutions"] = solutions
+    if offline:
+        extra["polyfills"] = [SHIM]
+        features = site_config()["theme"].get("features", [])
+        variant["theme"] = {"features": [f for f in features if "instant" not in f]}
+    with tempfile.NamedTemporaryFile(
+        "w", dir=CONFIG.parent, prefix=".mkdocs-", suffix=".yml", encoding="utf-8"
+    ) as config:
+        config.write(yaml.safe_dump(variant, allow_unicode=True))
+        config.flush()
+        built_with = site_config(Path(config.name))
+        build = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+            + ["--config-file", config.name, "--site-dir", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "NO_MKDOCS_2_WARNING": "1",
+                "OFFLINE": str(offline).lower(),
+                # The hooks import this package: from this checkout, whatever is installed.
+                "PYTHONPATH": os.pathsep.join(
+                    [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
+                ),
+            },
+        )
+    if build.returncode != 0:
+        raise BuildError(f"La construction du site a échoué (mkdocs build) :\n{build.stderr}")
+    return built_with
+
+
+def nav_pages(config: dict) -> list[str]:
+    """The Markdown pages of the site's navigation, in reading order (notebooks aside)."""
+
+    def files(entries) -> list[str]:
+        found = []
+        for entry in entries:
+            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+            found += files(value) if isinstance(value, list) else [value]
+        return found
+
+    return [page for page in files(config["nav"]) if page.endswith(".md")]
+
+
+@contextlib.contextmanager
+def written_whole(final: Path) -> Iterator[Path]:
+    """A temporary path, next to `final`, that takes its place in one step when the block
+    succeeds, and is removed when it fails: never a half-written file at `final`."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.with_name(f".{final.name}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)
