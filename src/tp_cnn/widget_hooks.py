@@ -25,6 +25,7 @@ from tp_cnn.site_hooks import caption
 from tp_cnn.widgets import ASSETS, fallback_table, widget_html
 
 _manifest: manifest.Manifest | None = None
+_assets: dict[str, list[str]] = {}  # page → the tags that load its widgets
 
 
 def on_pre_build(config):
@@ -81,13 +82,22 @@ def on_page_markdown(markdown, page, config, files):
             problem = f"ses données {widget.path} sont absentes ou illisibles."
             raise _stop(path, widget, problem) from None
         provenance = caption(record, _manifest.pages[record.page], "Données produites")
-        fallback = (
-            _fallback(widget, segments, data, url)
-            + f'<p class="widget__provenance">{provenance}</p>'
-        )
+        fallback = _fallback(widget, segments, data, url)
         indent = widget.line[: len(widget.line) - len(widget.line.lstrip(" "))]
-        lines[widget.lineno - 1] = indent + widget_html(widget, url(widget.path), fallback)
-    assets = [f'<link rel="stylesheet" href="{url(posixpath.join(ASSETS, "widgets.css"))}">']
-    for name in ["commun", *dict.fromkeys(w.name for w in widgets)]:
-        assets.append(f'<script src="{url(posixpath.join(ASSETS, name + ".js"))}"></script>')
-    return "\n".join([*lines, "", *assets, ""])
+        lines[widget.lineno - 1] = indent + widget_html(
+            widget, url(widget.path), fallback, provenance
+        )
+    _assets[page.file.src_uri] = [
+        f'<link rel="stylesheet" href="{url(posixpath.join(ASSETS, "widgets.css"))}">',
+        *(
+            f'<script src="{url(posixpath.join(ASSETS, name + ".js"))}"></script>'
+            for name in ["commun", *dict.fromkeys(w.name for w in widgets)]
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def on_page_content(html_text, page, config, files):
+    """The widgets' style and scripts, at the end of the content of the pages that use them
+    (Material's instant navigation runs the scripts of the content it loads)."""
+    return "\n".join([html_text, *_assets.pop(page.file.src_uri, [])])

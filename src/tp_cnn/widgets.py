@@ -194,6 +194,9 @@ def _dimensions(widget, label, model) -> dict:
         entry = {"type": kind, "name": layer.name}
         for key in _LAYERS[kind]:
             value = config[key]
+            if isinstance(value, (list, tuple)) and len(set(value)) > 1:
+                problem = f"couche {layer.name} : {key}={value} ; le calculateur veut des carrés."
+                raise _error(widget, label, problem)
             entry[key] = value[0] if isinstance(value, (list, tuple)) else value
         entry["output"] = list(layer.output.shape[1:])
         entry["params"] = layer.count_params()
@@ -230,11 +233,12 @@ def fallback_table(data: dict) -> str:
     )
 
 
-def widget_html(widget: Widget, data_url: str, fallback: str) -> str:
-    """The widget's root element, on one line: the script fills it, `fallback` stays for
-    readers without JavaScript and for print."""
+def widget_html(widget: Widget, data_url: str, fallback: str, provenance: str) -> str:
+    """The widget's root element, on one line: its script puts the widget before the
+    provenance and hides `fallback`, which readers without JavaScript and print see."""
     return (
         f'<div data-widget="{widget.name}" class="widget" data-src="{html.escape(data_url)}" '
         f'data-title="{html.escape(SPECS[widget.name].title)}">'
-        f'<div class="widget__fallback">{fallback}</div></div>'
+        f'<div class="widget__fallback">{fallback}</div>'
+        f'<p class="widget__provenance">{provenance}</p></div>'
     )
