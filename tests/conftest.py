@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 import textwrap
@@ -31,7 +32,12 @@ def site(tmp_path_factory) -> Path:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+        # PYTHONPATH kept: a worktree's src/ then wins over the editable install.
+        env={
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": "",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        },
     )
     assert build.returncode == 0, build.stderr
     return out
