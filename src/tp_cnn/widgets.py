@@ -160,7 +160,10 @@ def _convolution(widget, label, image, kernels) -> dict:
 
 
 def _noyaux(widget, label, image, kernels) -> dict:
-    return {"image": _image(widget, label, image), "kernels": _kernels(widget, label, kernels)}
+    exported = _kernels(widget, label, kernels)
+    if any(len(kernel) != 3 for kernel in exported.values()):
+        raise _error(widget, label, "data-kernels : ce widget prend des noyaux 3 × 3.")
+    return {"image": _image(widget, label, image), "kernels": exported}
 
 
 def _pooling(widget, label, grid, image) -> dict:

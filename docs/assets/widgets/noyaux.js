@@ -8,36 +8,50 @@
   const el = W.el;
   const CUSTOM = "personnalisé";
 
-  // Cross-correlation with zeros around the image (tf.nn.conv2d, padding="SAME", 3 × 3).
-  function filter(values, width, height, kernel, out) {
+  // The image bordered by `half` zeros on each side, once: the filter then needs no test.
+  function bordered(values, width, height, half) {
+    const w = width + 2 * half;
+    const out = new Float64Array(w * (height + 2 * half));
+    for (let r = 0; r < height; r++) {
+      out.set(values.subarray(r * width, (r + 1) * width), (r + half) * w + half);
+    }
+    return out;
+  }
+
+  // Cross-correlation with zeros around the image (tf.nn.conv2d, padding="SAME"), on the
+  // bordered image; returns the smallest and the largest value.
+  function filter(padded, width, height, kernel, out) {
     const k = kernel.length;
-    const half = (k - 1) >> 1;
-    const weights = kernel.flat();
+    const w = width + k - 1;
+    const offsets = [];
+    const weights = [];
+    kernel.forEach((row, a) => row.forEach((v, b) => {
+      if (v !== 0) {
+        offsets.push(a * w + b);
+        weights.push(v);
+      }
+    }));
+    const n = offsets.length;
     let low = Infinity;
     let high = -Infinity;
     for (let r = 0; r < height; r++) {
+      const base = r * w;
+      const row = r * width;
       for (let c = 0; c < width; c++) {
+        const i = base + c;
         let total = 0;
-        for (let a = 0; a < k; a++) {
-          const rr = r + a - half;
-          if (rr < 0 || rr >= height) continue;
-          const row = rr * width;
-          for (let b = 0; b < k; b++) {
-            const cc = c + b - half;
-            if (cc >= 0 && cc < width) total += values[row + cc] * weights[a * k + b];
-          }
-        }
-        out[r * width + c] = total;
+        for (let t = 0; t < n; t++) total += padded[i + offsets[t]] * weights[t];
+        out[row + c] = total;
         if (total < low) low = total;
         if (total > high) high = total;
       }
     }
-    return [low, high];
+    return n ? [low, high] : [0, 0];
   }
 
   async function build(ui, data) {
     const {width, height} = data.image;
-    const values = await W.photo(data.image);
+    const values = bordered(await W.photo(data.image), width, height, 1);
     const out = new Float64Array(width * height);
     const shown = new Float64Array(width * height);
     const names = Object.keys(data.kernels);
