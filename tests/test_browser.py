@@ -295,6 +295,51 @@ def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, pa
     assert not serious, "violations (axe-core, palette sombre) :\n" + serious
 
 
+# Widths of a phone and a tablet; 1280 px is the tab's (above). Phones and tablets have no
+# mouse: Material then leaves its code blocks out of the keyboard's reach (no hover), which
+# is what defilement.js fixes. Only the rules that depend on the layout run again here;
+# the others, colors included, are checked at 1280 px in both palettes.
+NARROW_WIDTHS = (800, 375)
+LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]
+_SCROLL = """async () => { const step = innerHeight * 2;
+  for (let y = 0; y < document.body.scrollHeight; y += step) {
+    scrollTo(0, y); await new Promise(r => requestAnimationFrame(r)); }
+  scrollTo(0, 0); await new Promise(r => setTimeout(r, 300)); }"""
+
+
+def test_every_page_passes_axe_at_the_widths_of_a_phone_and_a_tablet(browser, server):
+    if not AXE.is_file():
+        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
+    context = browser.new_context(
+        viewport={"width": NARROW_WIDTHS[0], "height": 800}, locale="fr-FR", has_touch=True
+    )
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.url)
+                  else r.abort("blockedbyclient"))  # fmt: skip
+    tab, axe, found = context.new_page(), AXE.read_text(encoding="utf-8"), []
+    try:
+        for page in PAGES:
+            tab.goto(server.url + page, wait_until="load")
+            tab.add_script_tag(content=axe)
+            for width in NARROW_WIDTHS:
+                tab.set_viewport_size({"width": width, "height": 800})
+                tab.evaluate(_SCROLL)
+                result = tab.evaluate(
+                    "(rules) => axe.run(document, {resultTypes: ['violations'],"
+                    " runOnly: {type: 'rule', values: rules}})",
+                    LAYOUT_RULES,
+                )
+                violations = [
+                    {"id": v["id"], "impact": v["impact"], "help": v["help"],
+                     "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]]}
+                    for v in result["violations"]
+                ]  # fmt: skip
+                if serious := _serious(violations):
+                    found.append(f"/{page} à {width} px : {serious}")
+    finally:
+        context.close()
+    assert not found, "violations (axe-core) :\n" + "\n".join(found)
+
+
 def test_each_page_weighs_less_than_2_mb(visit, capsys):
     """Everything a first visit transfers: HTML, styles, scripts, fonts, images and the
     search index, compressed as GitHub Pages serves them (gzip for text)."""

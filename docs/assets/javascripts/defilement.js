@@ -1,9 +1,9 @@
-// A block that scrolls sideways (a code block, a wide formula, a notebook's code cell) must be
+// A block that scrolls sideways (code, a wide formula or table, a notebook's cell) must be
 // reachable with the keyboard to be scrolled: it gets tabindex="0" (axe-core's rule
 // scrollable-region-focusable, checked by tests/test_browser.py at 375, 800 and 1280 px).
 // Material does it for its code blocks only on devices with a mouse (`(hover)`), and takes
 // it back on the others (phones, tablets): it is given back here.
-const SCROLLERS = ".md-content pre > code, .md-content div.arithmatex, " +
+const SCROLLERS = ".md-content pre > code, .md-content div.arithmatex, .md-typeset__scrollwrap, " +
   ".md-content .jupyter-wrapper .highlight-ipynb, .md-content .jupyter-wrapper pre";
 
 function focusable(block) {
