@@ -2,9 +2,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from built_site import CHROMIUM_FLAGS, SiteServer, find_chromium
 
 from tp_cnn.pages import ROOT
 
@@ -41,3 +43,79 @@ def site(tmp_path_factory) -> Path:
     )
     assert build.returncode == 0, build.stderr
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# The server, the browser and one tab, for the whole session
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    with SiteServer(site) as server:
+        yield server
+
+
+@dataclass
+class Journal:
+    """What the browser did since the last reset."""
+
+    errors: list[str] = field(default_factory=list)  # console errors, uncaught exceptions
+    failed: list[str] = field(default_factory=list)  # failed requests, HTTP errors
+    requests: list[str] = field(default_factory=list)  # every URL asked for
+
+    def reset(self):
+        self.errors.clear()
+        self.failed.clear()
+        self.requests.clear()
+
+
+@pytest.fixture(scope="session")
+def journal():
+    return Journal()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(
+            "chromium introuvable : installez le paquet Debian chromium "
+            "(`make test` l'installe quand il est lancé en root)"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright introuvable : `make install` l'installe"
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def tab(browser, server, journal):
+    """One tab of one browser context: a student's window on the local site. Every request
+    goes through a route that lets only the local server through (and so also disables
+    the browser's cache: each page is weighed as on a first visit)."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="fr-FR", color_scheme="light"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url[:-1])
+
+    def local_only(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and journal.errors.append(msg.text))
+    page.on("pageerror", lambda error: journal.errors.append(f"exception : {error}"))
+    page.on("request", lambda request: journal.requests.append(request.url))
+    page.on("requestfailed", lambda r: journal.failed.append(f"{r.url} ({r.failure})"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and journal.failed.append(f"{r.url} (HTTP {r.status})"),
+    )
+    yield page
+    context.close()

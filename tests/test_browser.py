@@ -14,16 +14,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from built_site import (
     AXE,
     CAPTURE,
-    CHROMIUM_FLAGS,
-    SiteServer,
     broken_links,
-    find_chromium,
     html_file,
     misspelled,
     pages_with,
@@ -41,82 +38,6 @@ SCREENSHOT_PAGE = "convolution-pooling/"
 
 def _name(page: str) -> str:
     return page.strip("/") or "accueil"
-
-
-# ---------------------------------------------------------------------------------------
-# The server, the browser and one tab, for the whole session
-
-
-@pytest.fixture(scope="session")
-def server(site):
-    with SiteServer(site) as server:
-        yield server
-
-
-@dataclass
-class Journal:
-    """What the browser did since the last reset."""
-
-    errors: list[str] = field(default_factory=list)  # console errors, uncaught exceptions
-    failed: list[str] = field(default_factory=list)  # failed requests, HTTP errors
-    requests: list[str] = field(default_factory=list)  # every URL asked for
-
-    def reset(self):
-        self.errors.clear()
-        self.failed.clear()
-        self.requests.clear()
-
-
-@pytest.fixture(scope="session")
-def journal():
-    return Journal()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip(
-            "chromium introuvable : installez le paquet Debian chromium "
-            "(`make test` l'installe quand il est lancé en root)"
-        )
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright introuvable : `make install` l'installe"
-    )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def tab(browser, server, journal):
-    """One tab of one browser context: a student's window on the local site. Every request
-    goes through a route that lets only the local server through (and so also disables
-    the browser's cache: each page is weighed as on a first visit)."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="fr-FR", color_scheme="light"
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url[:-1])
-
-    def local_only(route):
-        if route.request.url.startswith(server.url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", local_only)
-    page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and journal.errors.append(msg.text))
-    page.on("pageerror", lambda error: journal.errors.append(f"exception : {error}"))
-    page.on("request", lambda request: journal.requests.append(request.url))
-    page.on("requestfailed", lambda r: journal.failed.append(f"{r.url} ({r.failure})"))
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and journal.failed.append(f"{r.url} (HTTP {r.status})"),
-    )
-    yield page
-    context.close()
 
 
 # ---------------------------------------------------------------------------------------
@@ -169,7 +90,7 @@ _MATH = r"""() => {
 }"""
 
 
-def _visit(tab, journal: Journal, server: SiteServer, page: str, axe: str | None) -> Visit:
+def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     journal.reset()
     server.take_sent()
     response = tab.goto(server.url + page, wait_until="load")

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (the fixtures of test_browser, imported, are arguments of the tests)
 """The four widgets in Chromium (the setup of tests/test_browser.py), driven by keyboard and
 mouse, against NumPy, TensorFlow and Keras computed here; their accessibility (axe-core,
 both palettes, keyboard, live region, reduced motion) and their static fallback."""
@@ -13,7 +12,7 @@ import re
 import numpy as np
 import pytest
 from built_site import AXE
-from test_browser import _serious, browser, journal, server, tab  # noqa: F401 (fixtures)
+from test_browser import _serious
 
 CHAPTER1, CHAPTER2 = "convolution-pooling/", "cnn-cifar10/"
 
@@ -24,7 +23,7 @@ def _number(text: str) -> float:
 
 
 @pytest.fixture
-def widget(tab, server):  # noqa: F811
+def widget(tab, server):
     """Opens a page and returns its widget, once the widget is built."""
 
     def open_widget(page: str, name: str):
@@ -109,7 +108,7 @@ def test_the_convolution_matches_tensorflow_for_every_kernel_padding_and_stride(
             _check_convolution(root, data, kernel, padding, stride)
 
 
-def test_the_convolution_of_an_odd_sized_image_matches_tensorflow(tab, server, widget):  # noqa: F811
+def test_the_convolution_of_an_odd_sized_image_matches_tensorflow(tab, server, widget):
     """The widget's own arithmetic on data of other sizes (7 × 7, random): the route gives
     it in place of the page's."""
     rng = np.random.default_rng(13)
@@ -385,7 +384,7 @@ def test_the_calculator_agrees_with_keras_on_random_stacks(widget):
     assert 6 <= built <= 20, f"{built} piles construites sur 24 : le tirage ne teste pas assez"
 
 
-def test_the_calculator_by_keyboard_says_why_keras_refuses(widget, tab):  # noqa: F811
+def test_the_calculator_by_keyboard_says_why_keras_refuses(widget, tab):
     root = widget(CHAPTER2, "dimensions")
     root.get_by_role("button", name="Revenir au modèle de la page").click()
     for index in range(4):  # the chapter's first CNN: padding="valid" everywhere

@@ -222,7 +222,7 @@ _EXPORTS = {
 def fallback_table(data: dict) -> str:
     """The dimensions widget without JavaScript: Keras' shapes and counts, as exported."""
     rows = "".join(
-        f"<tr><td><code>{html.escape(layer['name'])}</code> ({layer['type']})</td>"
+        f"<tr><td><code>{html.escape(layer['name'])}</code> (<code>{layer['type']}</code>)</td>"
         f"<td>{html.escape(str(tuple([None, *layer['output']])))}</td>"
         f"<td>{layer['params']:,}</td></tr>".replace(",", "\u202f")
         for layer in data["layers"]
