@@ -1,9 +1,11 @@
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from built_site import SiteServer
 
 from tp_cnn.browser import CHROMIUM_FLAGS, find_chromium
 from tp_cnn.builds import build_site
@@ -48,6 +50,35 @@ def offline_site(tmp_path_factory) -> tuple[Path, dict]:
     return out, build_site(out, offline=True, solutions="hidden")
 
 
+# ---------------------------------------------------------------------------------------
+# The server, the browser and one tab, for the whole session
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    with SiteServer(site) as server:
+        yield server
+
+
+@dataclass
+class Journal:
+    """What the browser did since the last reset."""
+
+    errors: list[str] = field(default_factory=list)  # console errors, uncaught exceptions
+    failed: list[str] = field(default_factory=list)  # failed requests, HTTP errors
+    requests: list[str] = field(default_factory=list)  # every URL asked for
+
+    def reset(self):
+        self.errors.clear()
+        self.failed.clear()
+        self.requests.clear()
+
+
+@pytest.fixture(scope="session")
+def journal():
+    return Journal()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium, driven by Playwright, once for the whole session (Playwright's
@@ -73,3 +104,33 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.name == "test_make_install_gpu_resolves" and sys.platform == "linux":
             item.module.gpu_dry_run()
+
+
+@pytest.fixture(scope="session")
+def tab(browser, server, journal):
+    """One tab of one browser context: a student's window on the local site. Every request
+    goes through a route that lets only the local server through (and so also disables
+    the browser's cache: each page is weighed as on a first visit)."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="fr-FR", color_scheme="light"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url[:-1])
+
+    def local_only(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and journal.errors.append(msg.text))
+    page.on("pageerror", lambda error: journal.errors.append(f"exception : {error}"))
+    page.on("request", lambda request: journal.requests.append(request.url))
+    page.on("requestfailed", lambda r: journal.failed.append(f"{r.url} ({r.failure})"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and journal.failed.append(f"{r.url} (HTTP {r.status})"),
+    )
+    yield page
+    context.close()

@@ -173,7 +173,7 @@ def test_the_script_reports_a_failed_page_and_sums_up(write_page, docs, capsys):
 
 def test_every_committed_figure_has_its_provenance():
     committed = read(DOCS)
-    declared = {ref.path for page in course_pages() for ref in page.figures}
+    declared = {ref.path for page in course_pages() for ref in [*page.figures, *page.widgets]}
     assert declared == set(committed.figures)
     assert all((DOCS / path).is_file() for path in committed.figures)
 

@@ -6,6 +6,9 @@ page ran does it write, all together (`outputs.commit`, under the manifest's loc
 
 - each figure the page declares, rendered from the n-th figure its code drew, under
   docs/figures/<page>/ (PNG for photos and grids, SVG for curves);
+- the data of each widget that the page places, exported from the page's variables as
+  they are right after the last block before the widget's line (`widgets.export`):
+  docs/figures/<page>/<widget>.json, recorded in the manifest like a figure;
 - the page's records in docs/figures/manifest.json (see `manifest`);
 - its notebook, docs/notebooks/<page>.ipynb.
 
@@ -25,7 +28,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from . import harness, manifest, results
+from . import harness, manifest, results, widgets
 from .executor import BlockResult, PageRun, describe_failure, failed_line
 from .manifest import FigureRecord, PageRecord, RunRecord
 from .outputs import WriteError, commit
@@ -39,7 +42,8 @@ PAGE_PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "matplotlib",
 
 
 def page_key(page: Page, mode: str) -> str:
-    """A page's code and figure links, the mode, the harness and the packages' versions."""
+    """A page's code, figure links and widget lines, the mode, the harness and the packages'
+    versions."""
     digest = hashlib.sha256(f"{mode}\n".encode())
     for name in HARNESS_FILES:
         digest.update(Path(__file__).with_name(name).read_bytes())
@@ -51,6 +55,7 @@ def page_key(page: Page, mode: str) -> str:
     for block in page.blocks:
         digest.update("\0".join([block.code, *(mark.text for mark in block.marks)]).encode())
     digest.update("\0".join(ref.path for ref in page.figures).encode())
+    digest.update("\0".join(widget.line.strip() for widget in page.widgets).encode())
     return digest.hexdigest()[:16]
 
 
@@ -60,7 +65,7 @@ def is_current(page: Page, mode: str, current: manifest.Manifest, docs: Path = D
     return (
         record is not None
         and record.key == page_key(page, mode)
-        and all((docs / ref.path).is_file() for ref in page.figures)
+        and all((docs / ref.path).is_file() for ref in [*page.figures, *page.widgets])
     )
 
 
@@ -111,9 +116,26 @@ def _device() -> str:
     return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
 
 
-def _records(page: Page, blocks, runs: dict, info: harness.RunInfo, seconds: float):
+def export_widgets(page: Page, result: BlockResult, namespace: dict) -> dict:
+    """The data of the widgets placed between this block and the next one."""
+    after = [block.lineno for block in page.blocks if block.lineno > result.block.lineno]
+    end = after[0] if after else float("inf")
+    return {
+        widget.path: (widgets.export(widget, namespace, page.label), result)
+        for widget in page.widgets
+        if result.block.lineno < widget.lineno < end
+    }
+
+
+def _records(page: Page, blocks, runs: dict, info: harness.RunInfo, seconds: float, data=None):
     pairs = match_figures(page, blocks)
     rendered = {path: (_render(figure, path), result) for path, result, figure in pairs}
+    rendered.update(data or {})
+    if missing := [w for w in page.widgets if w.path not in rendered]:
+        raise PageError(
+            f"{page.label}, ligne {missing[0].lineno} : le widget « {missing[0].name} » est "
+            "placé avant le premier bloc de code : il n'a aucune variable à montrer."
+        )
     record = PageRecord(
         key=page_key(page, info.mode),
         mode=info.mode,
@@ -136,17 +158,19 @@ def _records(page: Page, blocks, runs: dict, info: harness.RunInfo, seconds: flo
     return record, figures, runs, {path: data for path, (data, _) in rendered.items()}
 
 
-def write_outputs(page: Page, blocks, runs: dict, info, seconds: float, docs: Path = DOCS):
-    """Render, then replace the page's figures, records and notebook together."""
+def write_outputs(
+    page: Page, blocks, runs: dict, info, seconds: float, docs: Path = DOCS, data=None
+):
+    """Render, then replace the page's figures, widget data, records and notebook together."""
     from .notebooks import NOTEBOOKS, notebook_text
 
-    record, figures, runs, images = _records(page, blocks, runs, info, seconds)
+    record, figures, runs, images = _records(page, blocks, runs, info, seconds, data)
     files = {docs / path: data for path, data in images.items()}
     files[docs / NOTEBOOKS / f"{page.name}.ipynb"] = notebook_text(page).encode()
     with manifest.locked(docs) as current:
         updated = current.with_page(page.name, record, figures, runs)
         commit({**files, docs / manifest.MANIFEST: updated.to_json().encode()})
-    return [docs / path for path in images]
+    return [docs / path for path in images if not path.endswith(".json")]  # the figures
 
 
 def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool = False):
@@ -164,12 +188,13 @@ def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool
         uses_keras = any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
         with harness.prepared(mode, workdir, with_keras=uses_keras) as info:
             run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
-            blocks = []
+            blocks, data = [], {}
             for block in page.blocks:
                 blocks.append(run.run_block(block))
                 tracker.after_block()
+                data.update(export_widgets(page, blocks[-1], run.namespace))
             seconds = time.perf_counter() - start
-            return write_outputs(page, blocks, tracker.runs, info, seconds, docs)
+            return write_outputs(page, blocks, tracker.runs, info, seconds, docs, data)
     except BaseException:
         if table_before is None:
             table.unlink(missing_ok=True)
@@ -226,8 +251,8 @@ def main(argv: list[str]) -> int:
         report, code = {"ok": False, "message": "interrompu"}, 130
     except WriteError as error:
         report, code = {"ok": False, "write_error": True, "message": str(error)}, 3
-    except PageError as error:
-        report, code = {"ok": False, "message": str(error), "error": "PageError"}, 1
+    except (PageError, widgets.WidgetError) as error:
+        report, code = {"ok": False, "message": str(error), "error": type(error).__name__}, 1
     except Exception as error:
         report = {
             "ok": False,

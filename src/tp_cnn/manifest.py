@@ -3,7 +3,8 @@
 Three sections of typed records, keyed by page name, figure path and run name:
 
 - `pages`: how a page last ran (`PageRecord`: cache key, mode, device, versions, date);
-- `figures`: each figure, its page, the block that drew it and the data behind it;
+- `figures`: each figure (and each widget's data, a .json), its page, the block that drew
+  it and the data behind it;
 - `runs`: each model that a page trained and evaluated (its line in the results table).
 
 Values are codes (`mode`: "full", "mixed" or "fast"; `data`: "real" or "stand-in"); the French
@@ -161,7 +162,7 @@ def _check_links(manifest: Manifest, label: str) -> None:
                     label, f"{section}.{key}.page : page « {record.page} » absente de pages"
                 )
     for path, record in manifest.figures.items():
-        if not re.fullmatch(rf"figures/{re.escape(record.page)}/[\w-]+\.(png|svg)", path):
+        if not re.fullmatch(rf"figures/{re.escape(record.page)}/[\w-]+\.(png|svg|json)", path):
             raise _error(label, f"figures.{path} : chemin hors de figures/{record.page}/")
 
 

@@ -15,7 +15,8 @@ nbformat 4 notebook built with `nbformat.v4`:
 - a block marked `pytest.mark.xfail(raises=...)` (an error shown on purpose) gets the
   standard tag `raises-exception`, announced by a sentence;
 - figure links, expected outputs and HTML comments are dropped: the code draws and
-  prints them again. Links to other pages keep only their text.
+  prints them again. Links to other pages keep only their text. A widget line (raw
+  HTML, see `widgets`) becomes a sentence saying that the site shows a widget there.
 - the site's rules apply (`solutions.rules`, from mkdocs.yml and the page's front
   matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
   `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under
@@ -37,9 +38,10 @@ import nbformat
 from nbformat import v4
 
 from .outputs import commit
-from .pages import DOCS, Admonition, Code, Comment, Figure, Page, Prose, course_pages
+from .pages import DOCS, Admonition, Code, Comment, Figure, Page, Prose, Widget, course_pages
 from .solutions import PLACEHOLDER, Rules, exercises, is_solution, page_rules, site_config
 from .typography import french
+from .widgets import SPECS
 
 NOTEBOOKS = "notebooks"  # relative to docs/
 NBFORMAT_MINOR = 5  # cell ids exist from nbformat 4.5 on
@@ -129,6 +131,9 @@ class _Builder:
             ]
         elif isinstance(segment, Prose):
             self.prose.append(_prose_line(segment.text))
+        elif isinstance(segment, Widget):
+            title = SPECS[segment.name].title
+            self.prose.append(f"*Sur le site du cours, un schéma interactif ici : {title}.*")
         # Comments and figure links are dropped: the code draws and prints them again.
 
 

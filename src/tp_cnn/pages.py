@@ -10,14 +10,17 @@ fences, marks or figure links. A page becomes, in order:
 - `Code`: a fenced block, its *verbatim* source (blank lines kept) at its true line
   numbers, its marks and the output shown under it (the ```text block after
   `<!--pytest-codeblocks:expected-output-->`), which is not a segment of its own;
-- `Figure`: a figure link `![texte](figures/<page>/<nom>.png|svg "titre"){ attributs }`.
+- `Figure`: a figure link `![texte](figures/<page>/<nom>.png|svg "titre"){ attributs }`;
+- `Widget`: an interactive widget, `<div data-widget="nom" data-rôle="variable"…></div>`
+  alone on its line (see `widgets` for the names, roles and what the figure script does).
 
 Each segment knows the admonitions it sits in. Marks use pytest-codeblocks' syntax
 (`<!--pytest.mark.skip(reason="…")-->`, …); see `marks.py` for those accepted. A page
 that the site would show wrongly is refused here with its file and line: an unclosed
 fence, a `py` fence (never run), a misindented admonition, a solution that is not
 collapsed, a mark with no Python block under it, a figure link that is not alone on its
-line or that points outside `figures/<its page>/`. Standard library only.
+line or that points outside `figures/<its page>/`, a malformed or unknown widget, or one
+that misses a variable or names one twice. Standard library only.
 """
 
 from __future__ import annotations
@@ -26,7 +29,19 @@ import re
 from pathlib import Path
 
 from .marks import Mark, parse_mark
-from .segments import ROOT, Admonition, Code, Comment, Figure, Page, Prose, Segment
+from .segments import (
+    FIGURE_PATH,
+    ROOT,
+    Admonition,
+    Code,
+    Comment,
+    Figure,
+    Page,
+    Prose,
+    Segment,
+    Widget,
+)
+from .widgets import parse_widget
 
 DOCS = ROOT / "docs"
 FIGURES = DOCS / "figures"
@@ -41,11 +56,10 @@ _FIGURE = re.compile(
     r"(?P<attrs>\{[^}]*\})? *$"
 )
 _MENTIONS_FIGURE = re.compile(r"(\]\(|\]:|src=)\s*[<\"']?(\./)?figures/")
-_FIGURE_PATH = r"figures/{page}/[A-Za-z0-9_-]+\.(png|svg)"
 _NAV_ENTRY = re.compile(r"^\s*-\s.*?(?P<file>[\w./-]+\.md)\s*$", re.MULTILINE)
 
 
-__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "ROOT"]
+__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "Widget", "ROOT"]
 
 
 class PageError(Exception):
@@ -74,6 +88,14 @@ class _Reader:
             self.line(self.lines[self.number - 1])
         if self.marks or self.expects:
             raise self.fail("une marque en fin de page n'est suivie d'aucun bloc de code.")
+        drawn = {s.path for s in self.segments if isinstance(s, Figure)}
+        for widget in (s for s in self.segments if isinstance(s, Widget)):
+            if widget.figure and widget.figure not in drawn:
+                raise self.fail(
+                    f"data-figure « {widget.figure} » : aucun lien de la page ne montre cette "
+                    "figure. Nommez une figure que la page dessine.",
+                    widget.lineno,
+                )
         return self.segments
 
     def skip_front_matter(self) -> None:
@@ -97,6 +119,11 @@ class _Reader:
             self.comment(match["text"], within)
         elif match := _FIGURE.match(line):
             self.figure(match, line, within)
+        elif "data-widget" in line:
+            widget = parse_widget(line, self.number, self.name, within, self.fail)
+            if any(w.name == widget.name for w in self.segments if isinstance(w, Widget)):
+                raise self.fail(f"le widget « {widget.name} » est déjà plus haut : un par page.")
+            self.segments.append(widget)
         elif _MENTIONS_FIGURE.search(line):
             raise self.fail(
                 "lien de figure non reconnu. Écrivez-le seul sur sa ligne : "
@@ -181,7 +208,7 @@ class _Reader:
 
     def figure(self, match: re.Match, line: str, within: tuple) -> None:
         path = match["path"]
-        if not re.fullmatch(_FIGURE_PATH.format(page=re.escape(self.name)), path):
+        if not re.fullmatch(FIGURE_PATH.format(page=re.escape(self.name)), path):
             raise self.fail(
                 f"figure « {path} » : une page ne dessine que dans son propre dossier, "
                 f"sous la forme figures/{self.name}/<nom>.png ou .svg (lettres, chiffres, - et _)."

@@ -8,6 +8,7 @@ from pathlib import Path
 from .marks import Mark
 
 ROOT = Path(__file__).resolve().parents[2]
+FIGURE_PATH = r"figures/{page}/[A-Za-z0-9_-]+\.(png|svg)"  # relative to docs/
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,20 @@ class Code:
         return next((mark for mark in self.marks if mark.name == name), None)
 
 
-Segment = Prose | Comment | Admonition | Code | Figure
+@dataclass(frozen=True)
+class Widget:
+    """An interactive widget: `<div data-widget="nom" data-…="variable"…></div>` (see `widgets`)."""
+
+    lineno: int
+    name: str  # convolution, noyaux, pooling, dimensions
+    variables: dict[str, str]  # role → name of the page's variable, e.g. {"image": "eight"}
+    figure: str | None  # relative to docs/: the static figure shown without JavaScript
+    path: str  # relative to docs/: its data, exported by the figure script
+    line: str  # the line as written on the page
+    within: tuple[Admonition, ...] = ()
+
+
+Segment = Prose | Comment | Admonition | Code | Figure | Widget
 
 
 @dataclass
@@ -90,3 +104,7 @@ class Page:
     @property
     def figures(self) -> list[Figure]:
         return [segment for segment in self.segments if isinstance(segment, Figure)]
+
+    @property
+    def widgets(self) -> list[Widget]:
+        return [segment for segment in self.segments if isinstance(segment, Widget)]

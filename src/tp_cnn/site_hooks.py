@@ -48,10 +48,13 @@ def _warnings(data: str, mode: str, epochs: int | None) -> list[str]:
     return found
 
 
-def caption(figure: manifest.FigureRecord, page: manifest.PageRecord) -> str:
-    """The provenance line of a figure, and its warning when it is not a real result."""
+def caption(
+    figure: manifest.FigureRecord, page: manifest.PageRecord, what="Figure produite"
+) -> str:
+    """The provenance line of a figure (or of a widget's data), and its warning when it is
+    not a real result."""
     mode = "fast" if _shortened(figure.data, page.mode) else "full"
-    parts = ["Figure produite par le code ci-dessus", _MODES[mode], _DATA[figure.data]]
+    parts = [f"{what} par le code ci-dessus", _MODES[mode], _DATA[figure.data]]
     if figure.epochs:
         parts.append(f"{figure.epochs} époque(s)")
     parts.append(page.device)
