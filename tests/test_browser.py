@@ -66,7 +66,9 @@ class Visit:
         return sum(size for _, _, size in self.sent)
 
 
-_IMAGES = """() => [...document.images].map((img) => ({
+# A widget's fallback image (lazy, hidden once the widget runs) is tested with the widgets.
+_IMAGES = """() => [...document.images].filter((img) => !img.closest(".widget__fallback"))
+  .map((img) => ({
   src: img.getAttribute("src").slice(0, 80),
   loaded: img.complete && img.naturalWidth > 0,
 }))"""

@@ -109,8 +109,8 @@ def test_the_convolution_matches_tensorflow_for_every_kernel_padding_and_stride(
 
 
 def test_the_convolution_of_an_odd_sized_image_matches_tensorflow(tab, server, widget):
-    """The widget's own arithmetic on data of other sizes (7 × 7, random): the route gives
-    it in place of the page's."""
+    """The widget's own arithmetic on data of other sizes (7 × 7, random): the route puts
+    it in the page in place of the page's own."""
     rng = np.random.default_rng(13)
     data = {
         "image": rng.integers(0, 5, (7, 7)).tolist(),
@@ -119,7 +119,17 @@ def test_the_convolution_of_an_odd_sized_image_matches_tensorflow(tab, server, w
             "b": (rng.random((3, 3)) - 0.5).tolist(),
         },
     }
-    tab.route("**/convolution.json", lambda route: route.fulfill(json=data))
+
+    def with_other_data(route):  # the page, its widget's data (in the page) replaced
+        page = route.fetch().text()
+        inline = r'(<script type="application/json" data-widget-data="[^"]*convolution\.json">)'
+        page, found = re.subn(
+            inline + r".*?(</script>)", rf"\g<1>{json.dumps(data)}\g<2>", page, flags=re.S
+        )
+        assert found == 1, "the widget's data is no longer in the page"
+        route.fulfill(body=page, content_type="text/html; charset=utf-8")
+
+    tab.route(server.url + CHAPTER1, with_other_data)
     try:
         tab.goto(server.url + CHAPTER1)
         root = widget(CHAPTER1, "convolution")
@@ -131,7 +141,7 @@ def test_the_convolution_of_an_odd_sized_image_matches_tensorflow(tab, server, w
         ]:
             _check_convolution(root, data, kernel, padding, stride)
     finally:
-        tab.unroute("**/convolution.json")
+        tab.unroute(server.url + CHAPTER1)
         tab.goto("about:blank")
 
 

@@ -267,6 +267,13 @@ def listed_pages() -> list[str]:
     return done.stdout.split()
 
 
+class _MkDocsLoader(yaml.SafeLoader):
+    """mkdocs.yml as YAML: its `!ENV` tags (MkDocs' own) read as their default."""
+
+
+_MkDocsLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
 def nav_pages() -> list[str]:
     """The Markdown pages of the site's menu (mkdocs.yml), in order."""
 
@@ -277,7 +284,7 @@ def nav_pages() -> list[str]:
             for child in entry.values() if isinstance(entry, dict) else entry:
                 yield from files(child)
 
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)["nav"]
     return [PurePosixPath(file).stem for file in files(nav) if file.endswith(".md")]
 
 

@@ -68,7 +68,7 @@ def on_page_markdown(markdown, page, config, files):
     def url(target: str) -> str:
         return get_relative_url(target, page.url)
 
-    lines = markdown.split("\n")
+    lines, embedded = markdown.split("\n"), []
     for widget in widgets:
         record = _manifest.figures.get(widget.path)
         if record is None:
@@ -82,12 +82,20 @@ def on_page_markdown(markdown, page, config, files):
             problem = f"ses données {widget.path} sont absentes ou illisibles."
             raise _stop(path, widget, problem) from None
         provenance = caption(record, _manifest.pages[record.page], "Données produites")
+        # The data in the page itself (under file://, browsers refuse fetch()); the search
+        # index skips <script> elements.
+        embedded.append(
+            f'<script type="application/json" data-widget-data="{html.escape(url(widget.path))}">'
+            + text.replace("</", "<\\/")
+            + "</script>"
+        )
         fallback = _fallback(widget, segments, data, url)
         indent = widget.line[: len(widget.line) - len(widget.line.lstrip(" "))]
         lines[widget.lineno - 1] = indent + widget_html(
             widget, url(widget.path), fallback, provenance
         )
     _assets[page.file.src_uri] = [
+        *embedded,
         f'<link rel="stylesheet" href="{url(posixpath.join(ASSETS, "widgets.css"))}">',
         *(
             f'<script src="{url(posixpath.join(ASSETS, name + ".js"))}"></script>'

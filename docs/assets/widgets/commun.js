@@ -1,7 +1,8 @@
 // What the widgets of the course share (docs/assets/widgets/, loaded only by the pages that
 // place a widget; see src/tp_cnn/widget_hooks.py). Each widget script calls
 // TPWidgets.mount(name, build): for each <div data-widget="name"> not yet built, the data
-// exported by the figure script (data-src, a JSON of the same site) is fetched, then
+// exported by the figure script (data-src, a JSON of the same site, also put in the page
+// by the hook as <script type="application/json" data-widget-data>) is read, then
 // build(ui, data, root) fills a new element placed before the provenance; the static
 // figure (the fallback, for readers without JavaScript and for print) is then hidden.
 (function () {
@@ -111,8 +112,10 @@
   W.mount = function (name, build) {
     for (const root of document.querySelectorAll(`[data-widget="${name}"]:not([data-ready])`)) {
       root.dataset.ready = "chargement";
-      fetch(new URL(root.dataset.src, location.href))
-        .then((response) => response.json())
+      // The data is in the page (read under file:// too, where fetch() is refused).
+      const inline = [...document.querySelectorAll("script[data-widget-data]")]
+        .find((script) => script.dataset.widgetData === root.dataset.src);
+      new Promise((resolve) => resolve(JSON.parse(inline.textContent)))
         .then((data) => {
           const ui = W.el("div", {class: "widget__ui", role: "group",
             "aria-label": `Schéma interactif : ${root.dataset.title}`});
