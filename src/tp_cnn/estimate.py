@@ -93,20 +93,24 @@ def evaluate(original, keras, info, model, x=None, y=None, *args, **kwargs):
 
 
 def predict(original, keras, info, model, x, *args, **kwargs):
-    return _timed(original, keras, info, "predict", model, (x, *args), kwargs)
+    """Run whole, as in every mode (one forward pass; the page compares the predictions
+    with its labels), and timed."""
+    return _timed(original, keras, info, "predict", model, (x, *args), kwargs, whole=True)
 
 
-def _timed(original, keras, info, call, model, data: tuple, kwargs: dict):
-    """Run the first batches of `evaluate` or `predict`; data = (x, y…) as the page gave."""
+def _timed(original, keras, info, call, model, data: tuple, kwargs: dict, whole=False):
+    """Run the first batches of `evaluate` (`predict`: all of them); data = (x, y…) as the
+    page gave them."""
     batch = kwargs.pop("batch_size", None) or DEFAULT_BATCH
     clock = _Clock(keras)
     kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), clock.callback]
     kwargs["verbose"] = 0
     x, *rest = data
-    returned = original(model, _head(x, batch), *[_head(part, batch) for part in rest[:1]],
-                        *rest[1:], batch_size=batch, **kwargs)  # fmt: skip
+    if not whole:
+        x, rest = _head(x, batch), [_head(part, batch) for part in rest[:1]] + rest[1:]
+    returned = original(model, x, *rest, batch_size=batch, **kwargs)
     kind = "test" if call == "evaluate" else "predict"
-    steps, step, first = _steps(x, batch), clock.median(kind), clock.first(kind)
+    steps, step, first = _steps(data[0], batch), clock.median(kind), clock.first(kind)
     info.timings.append(
         Timing(model.name, call, batch, 1, steps, step, first, first + step * (steps - 1))
     )

@@ -215,12 +215,12 @@ def estimate_page(page: Page, workdir: Path) -> dict:
             run.run_block(block)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     keras = sys.modules.get("keras")
-    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`).
-    names = {
-        value.name: name
-        for name, value in run.namespace.items()
-        if keras and isinstance(value, keras.Model) and not name.startswith("_")
-    }
+    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`): the
+    # first variable of that name (a clone keeps the name of its model).
+    names: dict[str, str] = {}
+    for name, value in run.namespace.items():
+        if keras and isinstance(value, keras.Model) and not name.startswith("_"):
+            names.setdefault(value.name, name)
     for timing in info.timings:
         timing.model = names.get(timing.model, timing.model)
     return {
