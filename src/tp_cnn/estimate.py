@@ -117,6 +117,39 @@ def _timed(original, keras, info, call, model, data: tuple, kwargs: dict, whole=
     return returned
 
 
+def run_page(page, workdir) -> dict:
+    """Run a page in estimate mode: its `fit`, `evaluate`, `predict` timed, nothing written.
+    The report that the figure script prints (`table`)."""
+    import resource
+    import sys
+
+    from . import harness
+    from .executor import PageRun
+    from .figures import device, uses_keras
+
+    start = time.perf_counter()
+    with harness.prepared("estimate", workdir, with_keras=uses_keras(page)) as info:
+        run = PageRun(page, info)
+        for block in page.blocks:
+            run.run_block(block)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    keras = sys.modules.get("keras")
+    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`): the
+    # first variable of that name (a clone keeps the name of its model).
+    names: dict[str, str] = {}
+    for name, value in run.namespace.items():
+        if keras and isinstance(value, keras.Model) and not name.startswith("_"):
+            names.setdefault(value.name, name)
+    for timing in info.timings:
+        timing.model = names.get(timing.model, timing.model)
+    return {
+        "timings": [timing.to_dict() for timing in info.timings],
+        "device": device(),
+        "memory_mb": round(peak),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
 def duration(seconds: float) -> str:
     """« 1 h 02 min », « 23 min 30 s », « 12 s »."""
     seconds = round(seconds)

@@ -28,7 +28,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from . import harness, manifest, results, widgets
+from . import estimate, harness, manifest, results, widgets
 from .executor import BlockResult, PageRun, describe_failure, failed_line
 from .manifest import FigureRecord, PageRecord, RunRecord
 from .outputs import WriteError, commit
@@ -105,7 +105,12 @@ def _render(figure, path: str) -> bytes:
     return buffer.getvalue()
 
 
-def _device() -> str:
+def uses_keras(page: Page) -> bool:
+    """Whether the page names Keras or TensorFlow (if not, its run does not import them)."""
+    return any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
+
+
+def device() -> str:
     if "tensorflow" not in sys.modules:
         return "CPU"
     import tensorflow as tf
@@ -139,7 +144,7 @@ def _records(page: Page, blocks, runs: dict, info: harness.RunInfo, seconds: flo
     record = PageRecord(
         key=page_key(page, info.mode),
         mode=info.mode,
-        device=_device(),
+        device=device(),
         tensorflow=sys.modules["tensorflow"].__version__ if "tensorflow" in sys.modules else None,
         date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         seconds=round(seconds, 1),
@@ -185,8 +190,7 @@ def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool
         # The runs that the page recorded last time: it records them again if it still does.
         recorded = manifest.read(docs / manifest.MANIFEST, missing_ok=True).page_of(page.name)
         results.forget(workdir, list(recorded.runs))
-        uses_keras = any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
-        with harness.prepared(mode, workdir, with_keras=uses_keras) as info:
+        with harness.prepared(mode, workdir, with_keras=uses_keras(page)) as info:
             run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
             blocks, data = [], {}
             for block in page.blocks:
@@ -203,34 +207,6 @@ def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool
         raise
 
 
-def estimate_page(page: Page, workdir: Path) -> dict:
-    """Run a page in estimate mode: its `fit`, `evaluate`, `predict` timed, nothing written."""
-    import resource
-
-    start = time.perf_counter()
-    uses_keras = any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
-    with harness.prepared("estimate", workdir, with_keras=uses_keras) as info:
-        run = PageRun(page, info)
-        for block in page.blocks:
-            run.run_block(block)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    keras = sys.modules.get("keras")
-    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`): the
-    # first variable of that name (a clone keeps the name of its model).
-    names: dict[str, str] = {}
-    for name, value in run.namespace.items():
-        if keras and isinstance(value, keras.Model) and not name.startswith("_"):
-            names.setdefault(value.name, name)
-    for timing in info.timings:
-        timing.model = names.get(timing.model, timing.model)
-    return {
-        "timings": [timing.to_dict() for timing in info.timings],
-        "device": _device(),
-        "memory_mb": round(peak),
-        "seconds": round(time.perf_counter() - start, 1),
-    }
-
-
 def main(argv: list[str]) -> int:
     """`python -m tp_cnn.figures PAGE MODE DOCS WORKDIR STATUS`: one page, in this process.
 
@@ -243,7 +219,7 @@ def main(argv: list[str]) -> int:
         page = load_page(Path(path))
         harness.quiet_tensorflow()
         if mode == "estimate":
-            report, code = {"ok": True, **estimate_page(page, Path(workdir))}, 0
+            report, code = {"ok": True, **estimate.run_page(page, Path(workdir))}, 0
         else:
             written = generate(page, mode, Path(workdir), Path(docs), echo=mode != "fast")
             report, code = {"ok": True, "figures": len(written)}, 0
