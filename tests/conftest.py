@@ -99,11 +99,28 @@ def browser():
         browser.close()
 
 
-def pytest_collection_modifyitems(items):
-    """Start early what a selected test waits for on the network (see its module)."""
-    for item in items:
-        if item.name == "test_make_install_gpu_resolves" and sys.platform == "linux":
-            item.module.gpu_dry_run()
+# `pytest -n` (pyproject.toml: pytest-xdist, `--dist loadfile`): a test file runs whole in
+# one process, all the pages in one (tp_cnn.pytest_plugin); the files go to the processes
+# in this order: the workflows first (a test waits on PyPI), then the longest (measured).
+FIRST_FILES = ["tests/test_workflows.py", "docs", "tests/test_browser.py",
+               "tests/test_widgets.py", "tests/test_figures.py", "tests/test_pdf.py"]  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        file = item.path.relative_to(config.rootpath).as_posix()
+        return next((i for i, f in enumerate(FIRST_FILES) if file.startswith(f)), len(FIRST_FILES))
+
+    items.sort(key=rank)  # stable: a file's tests, and the pages, keep their order
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What a test reports to the reader (`record_property("rapport", text)`), printed
+    at the end of the run, also from `pytest -n`'s processes."""
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        for name, text in report.user_properties:
+            if name == "rapport" and report.when == "call":
+                terminalreporter.write_line(text)
 
 
 @pytest.fixture(scope="session")

@@ -56,6 +56,8 @@ class Visit:
     images: list[dict]
     math: dict
     violations: list[dict] | None  # None: axe-core not installed
+    solution: dict | None = None  # a solution unfolded by a click (pages with solutions)
+    copy: dict | None = None  # a block's copy button clicked (chapters)
 
     @property
     def weight(self) -> int:
@@ -93,11 +95,19 @@ _MATH = r"""() => {
 }"""
 
 
+# The widgets built (or failed): axe then sees them as a student does.
+_WIDGETS_SETTLED = """() => [...document.querySelectorAll('[data-widget]')]
+  .every((w) => ['oui', 'erreur'].includes(w.dataset.ready))"""
+
+
 def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
+    """One load of the page: what it asked for and showed, its accessibility, then (after
+    the measures) a click on a solution and on a copy button."""
     journal.reset()
     server.take_sent()
     response = tab.goto(server.url + page, wait_until="load")
     tab.wait_for_load_state("networkidle")
+    tab.wait_for_function(_WIDGETS_SETTLED, timeout=10_000)
     sent = server.take_sent()
     record = Visit(
         page=page,
@@ -112,13 +122,58 @@ def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     )
     if axe is not None:
         record.violations = _axe(tab, axe)
+    if page in SOLUTIONS:
+        record.solution = _unfold_a_solution(tab, capture=page == SCREENSHOT_PAGE)
+    if page in CHAPTERS:
+        record.copy = _copy_a_block(tab)
     return record
 
 
-def _axe(tab, axe: str) -> list[dict]:
-    """axe-core's violations on the page shown by `tab`."""
-    tab.add_script_tag(content=axe)
-    result = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+def _unfold_a_solution(tab, capture: bool) -> dict:
+    solutions = tab.locator("article details.tf")
+    found = {
+        "count": solutions.count(),
+        "open": tab.evaluate("() => document.querySelectorAll('article details.tf[open]').length"),
+    }
+    solution = solutions.first
+    content = solution.locator(":scope > :not(summary)").first
+    found["visible before"] = content.is_visible()
+    solution.locator("summary").click()
+    content.wait_for(state="visible", timeout=5_000)
+    found["open after"] = solution.evaluate("details => details.open")
+    if capture:
+        _capture(tab, solution)
+    return found
+
+
+def _capture(tab, solution):
+    """The README's screenshot: a page with an opened solution, written only when it is
+    missing or when TP_CNN_CAPTURES=1, so that a test run leaves the tree as it was."""
+    if CAPTURE.exists() and os.environ.get("TP_CNN_CAPTURES") != "1":
+        return
+    solution.evaluate("d => window.scrollTo(0, d.getBoundingClientRect().top + scrollY - 170)")
+    tab.wait_for_timeout(300)  # Material's header and table of contents follow the scroll
+    CAPTURE.parent.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(CAPTURE))
+
+
+def _copy_a_block(tab) -> dict:
+    block = tab.locator("article div.highlight >> visible=true").first
+    code = block.locator("code").inner_text()
+    tab.evaluate("() => navigator.clipboard.writeText('')")
+    block.hover()
+    block.locator("button[data-clipboard-target]").click()
+    return {"code": code, "copied": tab.evaluate("() => navigator.clipboard.readText()")}
+
+
+def _axe(tab, axe: str, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page shown by `tab` (only `rules`, if given)."""
+    if not tab.evaluate("() => 'axe' in window"):
+        tab.add_script_tag(content=axe)
+    only = {"runOnly": {"type": "rule", "values": rules}} if rules else {}
+    result = tab.evaluate(
+        "(only) => axe.run(document, {resultTypes: ['violations'], ...only})", only
+    )
     return [
         {
             "id": violation["id"],
@@ -200,21 +255,33 @@ def test_the_page_has_no_serious_accessibility_violation(visit, page):
     assert not serious, "violations (axe-core) :\n" + serious
 
 
-@pytest.mark.parametrize("page", ["", SCREENSHOT_PAGE, f"notebooks/{SCREENSHOT_PAGE}"], ids=_name)
+def _forget_the_palette(tab, server):
+    """Material stores the palette a page shows, even the system's, and stores it again
+    when the page is left: forget it from a page of the site without Material."""
+    tab.goto(server.url + "sitemap.xml")
+    tab.evaluate("() => localStorage.clear()")
+
+
+# The dark palette changes colors only: the rules on colors, on the home page, the two
+# chapters with widgets and a notebook.
+DARK_PAGES = ["", "convolution-pooling/", "cnn-cifar10/", "notebooks/convolution-pooling/"]
+COLOR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+@pytest.mark.parametrize("page", DARK_PAGES, ids=_name)
 def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, page):
-    """The same check in the dark palette (a reader whose system prefers it), on the home
-    page, a chapter and a notebook."""
+    """The same check in the dark palette, for a reader whose system prefers it."""
     if not AXE.is_file():
         pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
+    _forget_the_palette(tab, server)  # no palette chosen before: the system's
     tab.emulate_media(color_scheme="dark")
     try:
-        tab.goto(server.url + page)
-        tab.evaluate("() => localStorage.clear()")  # no palette chosen before: the system's
-        tab.reload(wait_until="networkidle")
+        tab.goto(server.url + page, wait_until="load")
+        tab.wait_for_function(_WIDGETS_SETTLED, timeout=10_000)
         assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
-        serious = _serious(_axe(tab, AXE.read_text(encoding="utf-8")))
+        serious = _serious(_axe(tab, AXE.read_text(encoding="utf-8"), COLOR_RULES))
     finally:
-        tab.evaluate("() => localStorage.clear()")  # Material keeps the palette it followed
+        _forget_the_palette(tab, server)
         tab.emulate_media(color_scheme="light")
     assert not serious, "violations (axe-core, palette sombre) :\n" + serious
 
@@ -222,7 +289,7 @@ def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, pa
 # Widths of a phone and a tablet; 1280 px is the tab's (above). Phones and tablets have no
 # mouse: Material then leaves its code blocks out of the keyboard's reach (no hover), which
 # is what defilement.js fixes. Only the rules that depend on the layout run again here;
-# the others, colors included, are checked at 1280 px in both palettes.
+# the others are checked at 1280 px (those on colors in both palettes).
 NARROW_WIDTHS = (800, 375)
 LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]
 _SCROLL = """async () => { const step = innerHeight * 2;
@@ -243,41 +310,31 @@ def test_every_page_passes_axe_at_the_widths_of_a_phone_and_a_tablet(browser, se
     try:
         for page in PAGES:
             tab.goto(server.url + page, wait_until="load")
-            tab.add_script_tag(content=axe)
             # A notebook page has its chapter's blocks: at the phone's width only (time).
             widths = NARROW_WIDTHS[-1:] if page.startswith("notebooks/") else NARROW_WIDTHS
             for width in widths:
                 tab.set_viewport_size({"width": width, "height": 800})
                 if width == widths[0]:
                     tab.evaluate(_SCROLL)  # once: what loads on scrolling is then loaded
-                result = tab.evaluate(
-                    "(rules) => axe.run(document, {resultTypes: ['violations'],"
-                    " runOnly: {type: 'rule', values: rules}})",
-                    LAYOUT_RULES,
-                )
-                violations = [
-                    {"id": v["id"], "impact": v["impact"], "help": v["help"],
-                     "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]]}
-                    for v in result["violations"]
-                ]  # fmt: skip
-                if serious := _serious(violations):
+                if serious := _serious(_axe(tab, axe, LAYOUT_RULES)):
                     found.append(f"/{page} à {width} px : {serious}")
     finally:
         context.close()
     assert not found, "violations (axe-core) :\n" + "\n".join(found)
 
 
-def test_each_page_weighs_less_than_2_mb(visit, capsys):
+def test_each_page_weighs_less_than_2_mb(visit, record_property):
     """Everything a first visit transfers: HTML, styles, scripts, fonts, images and the
-    search index, compressed as GitHub Pages serves them (gzip for text)."""
+    search index, compressed as GitHub Pages serves them (gzip for text). The weights are
+    printed at the end of the run (tests/conftest.py)."""
     visits = [visit(page) for page in PAGES]
-    with capsys.disabled():
-        print("\nPoids de chaque page à la première visite (transféré ; fichiers décompressés) :")
-        for seen in visits:
-            print(
-                f"  /{seen.page:<34} {seen.weight / 1e6:5.2f} Mo ; {seen.raw_weight / 1e6:5.2f} Mo"
-                f"  ({len(seen.sent)} fichiers)"
-            )
+    lines = ["Poids de chaque page à la première visite (transféré ; fichiers décompressés) :"]
+    lines += [
+        f"  /{seen.page:<34} {seen.weight / 1e6:5.2f} Mo ; {seen.raw_weight / 1e6:5.2f} Mo"
+        f"  ({len(seen.sent)} fichiers)"
+        for seen in visits
+    ]
+    record_property("rapport", "\n".join(lines))
     heavy = [f"/{v.page} : {v.weight / 1e6:.2f} Mo" for v in visits if v.weight >= MAX_WEIGHT]
     assert not heavy, f"pages de plus de {MAX_WEIGHT / 1e6:g} Mo : {heavy}"
 
@@ -287,50 +344,24 @@ def test_each_page_weighs_less_than_2_mb(visit, capsys):
 
 
 @pytest.mark.parametrize("page", SOLUTIONS, ids=_name)
-def test_solutions_are_folded_and_one_unfolds_on_click(tab, server, page):
-    tab.goto(server.url + page)
-    solutions = tab.locator("article details.tf")
-    assert solutions.count() > 0
-    opened = tab.evaluate("() => document.querySelectorAll('article details.tf[open]').length")
-    assert opened == 0, f"{opened} solution(s) dépliée(s) d'emblée"
-    solution = solutions.first
-    content = solution.locator(":scope > :not(summary)").first
-    assert not content.is_visible()
-    solution.locator("summary").click()
-    content.wait_for(state="visible", timeout=5_000)
-    assert solution.evaluate("details => details.open")
-    if page == SCREENSHOT_PAGE:
-        _capture(tab, solution)
-
-
-def _capture(tab, solution):
-    """The README's screenshot: a page with an opened solution, written only when it is
-    missing or when TP_CNN_CAPTURES=1, so that a test run leaves the tree as it was."""
-    if CAPTURE.exists() and os.environ.get("TP_CNN_CAPTURES") != "1":
-        return
-    solution.evaluate("d => window.scrollTo(0, d.getBoundingClientRect().top + scrollY - 170)")
-    tab.wait_for_timeout(300)  # Material's header and table of contents follow the scroll
-    CAPTURE.parent.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(CAPTURE))
+def test_solutions_are_folded_and_one_unfolds_on_click(visit, page):
+    solution = visit(page).solution
+    assert solution["count"] > 0
+    assert solution["open"] == 0, f"{solution['open']} solution(s) dépliée(s) d'emblée"
+    assert not solution["visible before"]
+    assert solution["open after"]
 
 
 @pytest.mark.parametrize("page", CHAPTERS, ids=_name)
-def test_the_copy_button_copies_the_code_of_a_block(tab, server, page):
-    tab.goto(server.url + page)
-    block = tab.locator("article div.highlight >> visible=true").first
-    code = block.locator("code").inner_text()
-    tab.evaluate("() => navigator.clipboard.writeText('')")
-    block.hover()
-    block.locator("button[data-clipboard-target]").click()
-    copied = tab.evaluate("() => navigator.clipboard.readText()")
-    assert copied.strip() == code.strip()
-    assert code.strip()
+def test_the_copy_button_copies_the_code_of_a_block(visit, page):
+    copy = visit(page).copy
+    assert copy["copied"].strip() == copy["code"].strip()
+    assert copy["code"].strip()
 
 
 def test_the_light_dark_toggle_switches_the_palette(tab, server):
+    _forget_the_palette(tab, server)  # no palette chosen before
     tab.goto(server.url + CHAPTERS[0])
-    tab.evaluate("() => localStorage.clear()")
-    tab.reload()
 
     def palette():
         return tab.evaluate(
@@ -349,7 +380,7 @@ def test_the_light_dark_toggle_switches_the_palette(tab, server):
         tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
         assert palette()[1] == light
     finally:
-        tab.evaluate("() => localStorage.clear()")  # the next pages in the default palette
+        _forget_the_palette(tab, server)  # the next pages in the system's palette
 
 
 @pytest.mark.parametrize(

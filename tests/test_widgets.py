@@ -1,6 +1,7 @@
 """The four widgets in Chromium (the setup of tests/test_browser.py), driven by keyboard and
-mouse, against NumPy, TensorFlow and Keras computed here; their accessibility (axe-core,
-both palettes, keyboard, live region, reduced motion) and their static fallback."""
+mouse, against NumPy, TensorFlow and Keras computed here; their accessibility (keyboard,
+live region, reduced motion; axe-core checks them with their pages, in tests/test_browser.py,
+once they are built) and their static fallback."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import re
 
 import numpy as np
 import pytest
-from built_site import AXE
-from test_browser import _serious
 
 CHAPTER1, CHAPTER2 = "convolution-pooling/", "cnn-cifar10/"
 
@@ -415,46 +414,6 @@ def test_the_calculator_by_keyboard_says_why_keras_refuses(widget, tab):
 
 WIDGETS = [(CHAPTER1, "noyaux"), (CHAPTER1, "convolution"), (CHAPTER1, "pooling"),
            (CHAPTER2, "dimensions")]  # fmt: skip
-
-
-def _widget_violations(tab) -> str:
-    result = tab.evaluate(
-        "() => axe.run({include: [['[data-widget]']]}, {resultTypes: ['violations']})"
-    )
-    return _serious(
-        [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]],
-            }
-            for v in result["violations"]
-        ]  # fmt: skip
-    )
-
-
-def test_the_widgets_have_no_serious_accessibility_violation_in_both_palettes(tab, widget):
-    if not AXE.is_file():
-        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
-    found = []
-    try:
-        for page in (CHAPTER1, CHAPTER2):
-            tab.goto("about:blank")
-            for _, name in (w for w in WIDGETS if w[0] == page):
-                widget(page, name)
-            assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "default"
-            tab.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-            found.append(_widget_violations(tab))  # the light palette
-            tab.locator('label[title="Passer en mode sombre"]:visible').click()
-            tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
-            found.append(_widget_violations(tab))  # the dark palette
-            tab.evaluate("() => localStorage.clear()")
-    finally:
-        tab.evaluate("() => localStorage.clear()")  # the next pages in the default palette
-    assert not "".join(found), "violations (axe-core, palettes claire puis sombre) :\n" + "\n".join(
-        found
-    )
 
 
 _CONTROLS = """root => { const controls = [...root.querySelectorAll(

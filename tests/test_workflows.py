@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-import functools
 import json
 import os
 import platform
@@ -438,13 +437,8 @@ def gpu_requirement() -> str:
     return install[-1]
 
 
-@functools.cache
 def gpu_dry_run() -> tuple[str, subprocess.Popen]:
-    """`pip install --dry-run` of what `make install-gpu` installs, started once.
-
-    tests/conftest.py starts it as soon as the test below is collected: it waits on
-    PyPI while the other tests run, instead of after them.
-    """
+    """`pip install --dry-run` of what `make install-gpu` installs."""
     requirement = gpu_requirement()
     command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
     command += ["--quiet", "--retries", "0", "--timeout", "15", "--report", "-", requirement]
@@ -452,7 +446,7 @@ def gpu_dry_run() -> tuple[str, subprocess.Popen]:
     return requirement, subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True)
 
 
-def test_make_install_gpu_resolves(capsys):
+def test_make_install_gpu_resolves():
     """`make install-gpu` can be installed on a clean Linux machine (needs PyPI, ~25 s)."""
     if sys.platform != "linux" or platform.machine() != "x86_64":
         pytest.skip("la résolution vaut pour Linux x86_64, la plateforme du runner GPU")
@@ -467,10 +461,7 @@ def test_make_install_gpu_resolves(capsys):
         process.kill()
         done = subprocess.CompletedProcess(process.args, 1, "", "ConnectTimeout (120 s)")
     if done.returncode and NETWORK_ERRORS.search(done.stderr):
-        reason = f"PyPI injoignable : la résolution de {requirement} n'est pas vérifiée"
-        with capsys.disabled():
-            print(f"\n{reason}")
-        pytest.skip(reason)
+        pytest.skip(f"PyPI injoignable : la résolution de {requirement} n'est pas vérifiée")
     assert done.returncode == 0, done.stderr
     report = {item["metadata"]["name"].lower(): item for item in json.loads(done.stdout)["install"]}
     assert report["tensorflow"]["metadata"]["version"] == version

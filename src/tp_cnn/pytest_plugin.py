@@ -3,7 +3,8 @@
 One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
 page, as in a notebook, in the harness's fast mode. A block after a failed one is
 skipped, with the reason. Pages run in reading order (the site's navigation), all in
-one temporary working directory, as a student running them one after the other would.
+one temporary working directory, as a student running them one after the other would;
+with `pytest -n` (pytest-xdist), all of them in one process.
 
 The tests write nothing outside their temporary folders: `HOME` and `KERAS_HOME` point
 to a fresh folder (Jupyter kernels started by the tests inherit them), so that the user's
@@ -43,10 +44,28 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(items):
-    def page_order(item):
-        return reading_order(item.path) if isinstance(item, CodeBlockItem) else (-1, "")
+    """The pages' blocks in reading order, where the blocks were (stable: a page's blocks
+    keep their order)."""
+    slots = [i for i, item in enumerate(items) if isinstance(item, CodeBlockItem)]
+    blocks = sorted((items[i] for i in slots), key=lambda item: reading_order(item.path))
+    for i, block in zip(slots, blocks, strict=True):
+        items[i] = block
 
-    items.sort(key=page_order)  # stable: blocks keep their order within a page
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_xdist_make_scheduler(config, log):
+    """`pytest -n --dist loadfile`: a test file runs whole in one process, and so do all
+    the pages, one after the other (the blocks of a page are its file's tests)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class PagesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "pages" if file.endswith(".md") else file
+
+    return PagesTogether(config, log)
 
 
 def pytest_collect_file(file_path, parent):
