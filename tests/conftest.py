@@ -1,3 +1,8 @@
+import fcntl
+import functools
+import os
+import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -25,10 +30,24 @@ def write_page(tmp_path):
     return write
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The site built once (mkdocs build --strict) in a temporary folder."""
-    out = tmp_path_factory.mktemp("site")
+def _once_per_run(tmp_path_factory, name: str, make):
+    """`make(folder)`, once for the whole run: under `pytest -n`, by the first process that
+    needs it, while the others wait, then share its folder and what it returned."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        return folder, make(folder)
+    shared = tmp_path_factory.getbasetemp().parent  # the run's, above each process's
+    folder, made = shared / name, shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            made.write_bytes(pickle.dumps(make(folder)))
+    return folder, pickle.loads(made.read_bytes())
+
+
+def _build(out: Path) -> None:
     mkdocs = Path(sys.executable).with_name("mkdocs")
     build = subprocess.run(
         [str(mkdocs), "build", "--strict", "--site-dir", str(out)],
@@ -38,7 +57,12 @@ def site(tmp_path_factory) -> Path:
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "", "PYTHONPATH": str(ROOT / "src")},
     )
     assert build.returncode == 0, build.stderr
-    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site built once (mkdocs build --strict) in a temporary folder."""
+    return _once_per_run(tmp_path_factory, "site", _build)[0]
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +70,8 @@ def offline_site(tmp_path_factory) -> tuple[Path, dict]:
     """The site built once for file:// (Material's offline plugin), as `make offline` and
     `make pdf` build it, with the solutions hidden (`extra.solutions: hidden`): the offline
     pack's and the PDF's tests share it. Its folder, and the configuration it was built with."""
-    out = tmp_path_factory.mktemp("offline-site")
-    return out, build_site(out, offline=True, solutions="hidden")
+    build = functools.partial(build_site, offline=True, solutions="hidden")
+    return _once_per_run(tmp_path_factory, "offline-site", build)
 
 
 # ---------------------------------------------------------------------------------------
