@@ -137,3 +137,28 @@ def test_figures_are_collected_per_block(write_page):
     code = "```python\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n```\n"
     _, results = run_page(write_page(code + "\n```python\nx = 1\n```\n"))
     assert [len(result.figures) for result in results] == [1, 0]
+
+
+def test_under_pytest_n_the_pages_run_together_and_each_test_file_whole():
+    """A page's blocks share one namespace: `pytest -n` gives all the pages, in reading
+    order, to one process (tp_cnn.pytest_plugin), and each test file whole to one."""
+    from types import SimpleNamespace
+
+    from tp_cnn.pytest_plugin import pytest_xdist_make_scheduler
+
+    # `pytest -n 2 --dist loadfile`, as the scheduler reads it
+    config = SimpleNamespace(getoption={"dist": "loadfile"}.get, getvalue={"tx": ["2*popen"]}.get)
+    scheduler = pytest_xdist_make_scheduler(config, log=None)
+    scopes = {
+        nodeid: scheduler._split_scope(nodeid)
+        for nodeid in [
+            "docs/convolution-pooling.md::ligne 12",
+            "docs/vgg16.md::ligne 113",
+            "tests/test_browser.py::test_the_page_loads_without_error[vgg16]",
+            "tests/test_browser.py::test_the_prose_is_spelled_in_french",
+            "tests/test_pdf.py::test_every_page_has_its_number",
+        ]
+    }
+    assert list(scopes.values()) == ["pages"] * 2 + ["tests/test_browser.py"] * 2 + [
+        "tests/test_pdf.py"
+    ]

@@ -54,9 +54,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
 def pytest_xdist_make_scheduler(config, log):
-    """`pytest -n --dist loadfile`: a test file runs whole in one process, and so do all
-    the pages, one after the other (the blocks of a page are its file's tests)."""
-    if config.getoption("dist") != "loadfile":
+    """`pytest -n`: a test file runs whole in one process, and so do all the pages, one
+    after the other (a page's blocks share one namespace), whatever `--dist` asks but
+    `each` (pyproject.toml asks `loadfile`)."""
+    if config.getoption("dist") == "each":
         return None
     from xdist.scheduler import LoadFileScheduling
 
