@@ -135,6 +135,8 @@ def _unfold_a_solution(tab, capture: bool) -> dict:
         "count": solutions.count(),
         "open": tab.evaluate("() => document.querySelectorAll('article details.tf[open]').length"),
     }
+    if not found["count"]:
+        return found
     solution = solutions.first
     content = solution.locator(":scope > :not(summary)").first
     found["visible before"] = content.is_visible()
