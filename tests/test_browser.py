@@ -328,6 +328,18 @@ def test_every_page_passes_axe_at_the_widths_of_a_phone_and_a_tablet(browser, se
     assert not found, "violations (axe-core) :\n" + "\n".join(found)
 
 
+def test_a_block_shown_after_the_page_gets_the_keyboard_when_it_scrolls(tab, server):
+    """Blocks come after the page is shown (Material wraps its tables, the widgets draw):
+    defilement.js makes them focusable too, as soon as they scroll sideways."""
+    tab.goto(server.url, wait_until="load")
+    tab.evaluate("""() => { const wrap = document.createElement("div");
+      wrap.className = "md-typeset__scrollwrap"; wrap.id = "bloc-ajoute";
+      wrap.style.overflowX = "auto"; wrap.innerHTML = '<div style="width: 5000px">.</div>';
+      document.querySelector(".md-content").append(wrap); }""")
+    tab.evaluate(_TWO_FRAMES)
+    assert tab.locator("#bloc-ajoute").get_attribute("tabindex") == "0"
+
+
 def test_each_page_weighs_less_than_2_mb(visit, record_property):
     """Everything a first visit transfers: HTML, styles, scripts, fonts, images and the
     search index, compressed as GitHub Pages serves them (gzip for text). The weights are

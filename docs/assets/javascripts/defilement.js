@@ -11,11 +11,22 @@ function focusable(block) {
     block.setAttribute("tabindex", "0");
   }
 }
+
+// Every block, at the next frame (once per frame, however many times it is asked).
+let asked = false;
 function focusableScrollers() {
-  document.querySelectorAll(SCROLLERS).forEach(focusable);
+  if (asked) return;
+  asked = true;
+  requestAnimationFrame(() => {
+    asked = false;
+    document.querySelectorAll(SCROLLERS).forEach(focusable);
+  });
 }
-document$.subscribe(() => requestAnimationFrame(focusableScrollers));
+document$.subscribe(focusableScrollers);
 window.addEventListener("resize", focusableScrollers);
+// Blocks come after the page is shown (Material wraps the tables to scroll them, the
+// widgets draw theirs), and Material takes tabindex back: check again after each change.
 new MutationObserver((changes) => changes.forEach((change) => {
-  if (change.target.matches(SCROLLERS)) focusable(change.target);
-})).observe(document.body, {subtree: true, attributeFilter: ["tabindex"]});
+  if (change.type === "childList") focusableScrollers();
+  else if (change.target.matches(SCROLLERS)) focusable(change.target);
+})).observe(document.body, {subtree: true, childList: true, attributeFilter: ["tabindex"]});
