@@ -5,7 +5,7 @@ python scripts/build_offline.py
 
 import sys
 
-from tp_cnn.offline import main
+from tp_cnn.exports.offline import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,7 +8,7 @@ python scripts/generate_figures.py --list          # les pages, dans l'ordre (sa
 
 import sys
 
-from tp_cnn.cli import main
+from tp_cnn.figures.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

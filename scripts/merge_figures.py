@@ -6,8 +6,8 @@ python scripts/merge_figures.py DOSSIER   # DOSSIER/figures-<page>/ : manifest.j
 import sys
 from pathlib import Path
 
-from tp_cnn.manifest import ManifestError
-from tp_cnn.merge import merge
+from tp_cnn.figures.manifest import ManifestError
+from tp_cnn.figures.merge import merge
 from tp_cnn.outputs import WriteError
 
 if __name__ == "__main__":

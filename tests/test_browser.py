@@ -97,7 +97,7 @@ _MATH = r"""() => {
 
 # The widgets built (or failed): axe then sees them as a student does.
 _WIDGETS_SETTLED = """() => [...document.querySelectorAll('[data-widget]')]
-  .every((w) => ['oui', 'erreur'].includes(w.dataset.ready))"""
+  .every((w) => ['ready', 'error'].includes(w.dataset.ready))"""
 
 
 def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:

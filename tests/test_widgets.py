@@ -29,7 +29,7 @@ def widget(tab, server):
         if not tab.url.startswith(server.url + page):
             tab.goto(server.url + page)
         root = tab.locator(f'div[data-widget="{name}"]')
-        root.and_(tab.locator('[data-ready="oui"]')).wait_for(timeout=10_000)
+        root.and_(tab.locator('[data-ready="ready"]')).wait_for(timeout=10_000)
         root.scroll_into_view_if_needed()
         return root
 
@@ -476,7 +476,7 @@ def test_without_javascript_and_in_print_the_static_figure_is_shown(browser, ser
     finally:
         context.close()
     tab.goto(server.url + CHAPTER1)
-    tab.locator('[data-widget="convolution"][data-ready="oui"]').wait_for()
+    tab.locator('[data-widget="convolution"][data-ready="ready"]').wait_for()
     tab.emulate_media(media="print")
     try:
         root = tab.locator('[data-widget="convolution"]')

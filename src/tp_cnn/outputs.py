@@ -1,6 +1,10 @@
 """Put a set of files in place together, or not at all.
 
-`commit({path: bytes, ...})` first writes every file aside, under a unique temporary
+One helper for every file the project writes (figures, manifest, notebooks, PDF, offline
+pack): `commit({path: bytes, ...})` for a set of files, `written_whole(path)` for one file
+that a tool writes itself.
+
+`commit` first writes every file aside, under a unique temporary
 name in its own folder; then renames them into place, in the given order (the manifest
 last). If a write fails (read-only folder, full disk), nothing has changed; if a rename
 fails, the files already replaced are put back. Either way the error is a `WriteError`
@@ -9,8 +13,10 @@ that names the file: a write error is never blamed on the page that was run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -83,3 +89,16 @@ def _write_error(error: OSError, path: Path) -> WriteError:
         f"Écriture impossible de {path} ({reason}). Aucun fichier n'a été modifié : "
         "libérez de la place ou donnez le droit d'écrire, puis relancez."
     )
+
+
+@contextlib.contextmanager
+def written_whole(final: Path) -> Iterator[Path]:
+    """A temporary path, next to `final`, that takes its place in one step when the block
+    succeeds, and is removed when it fails: never a half-written file at `final`."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.with_name(f".{final.name}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from . import harness
-from .executor import PageRun, describe_failure
-from .pages import DOCS, PageError, load_page, reading_order
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.navigation import read_nav, reading_order
+from tp_cnn.reading.pages import PageError, load_page
+from tp_cnn.running import harness
+from tp_cnn.running.executor import PageRun, describe_failure
 
 WORKDIR = pytest.StashKey[Path]()
 HOME = pytest.StashKey[Path]()
@@ -47,7 +49,10 @@ def pytest_collection_modifyitems(items):
     """The pages' blocks in reading order, where the blocks were (stable: a page's blocks
     keep their order)."""
     slots = [i for i, item in enumerate(items) if isinstance(item, CodeBlockItem)]
-    blocks = sorted((items[i] for i in slots), key=lambda item: reading_order(item.path))
+    nav = read_nav()
+    blocks = sorted(
+        (items[i] for i in slots), key=lambda item: reading_order(item.path.relative_to(DOCS), nav)
+    )
     for i, block in zip(slots, blocks, strict=True):
         items[i] = block
 

@@ -1,5 +1,5 @@
 // What the widgets of the course share (docs/assets/widgets/, loaded only by the pages that
-// place a widget; see src/tp_cnn/widget_hooks.py). Each widget script calls
+// place a widget; see src/tp_cnn/website/plugin.py). Each widget script calls
 // TPWidgets.mount(name, build): for each <div data-widget="name"> not yet built, the data
 // exported by the figure script (data-src, a JSON of the same site, also put in the page
 // by the hook as <script type="application/json" data-widget-data>) is read, then
@@ -111,7 +111,7 @@
 
   W.mount = function (name, build) {
     for (const root of document.querySelectorAll(`[data-widget="${name}"]:not([data-ready])`)) {
-      root.dataset.ready = "chargement";
+      root.dataset.ready = "loading";
       // The data is in the page (read under file:// too, where fetch() is refused).
       const inline = [...document.querySelectorAll("script[data-widget-data]")]
         .find((script) => script.dataset.widgetData === root.dataset.src);
@@ -122,11 +122,11 @@
           root.insertBefore(ui, root.querySelector(".widget__provenance"));
           return Promise.resolve(build(ui, data, root)).then(() => {
             root.classList.add("widget--active");
-            root.dataset.ready = "oui";
+            root.dataset.ready = "ready";
           });
         })
         .catch((error) => {
-          root.dataset.ready = "erreur";
+          root.dataset.ready = "error";
           console.warn(`Widget ${name} : ${error}`);
         });
     }

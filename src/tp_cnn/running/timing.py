@@ -1,4 +1,4 @@
-"""Estimate mode: how long would each `fit`, `evaluate` and `predict` of a page take?
+"""Estimate mode, the timing: how long would each `fit`, `evaluate` and `predict` take?
 
 Instead of running the call, `timed` runs its first `STEPS + 1` batches at the page's own
 batch size and measures them: the first step (tracing and compilation) apart, then the
@@ -6,7 +6,7 @@ median of the others. The full run is estimated from the number of steps the pag
 for: samples / batch size per epoch, times its epochs, validation steps included.
 The page goes on with what these few steps return (like the fast mode's shortened
 training), so that its later calls are timed too. The `Timing`s are kept in
-`RunInfo.timings`; the figure script (`cli --estimate`) prints them.
+`RunInfo.timings`; the figure script prints them (`figures.estimate`).
 """
 
 from __future__ import annotations
@@ -115,89 +115,3 @@ def _timed(original, keras, info, call, model, data: tuple, kwargs: dict, whole=
         Timing(model.name, call, batch, 1, steps, step, first, first + step * (steps - 1))
     )
     return returned
-
-
-def run_page(page, workdir) -> dict:
-    """Run a page in estimate mode: its `fit`, `evaluate`, `predict` timed, nothing written.
-    The report that the figure script prints (`table`)."""
-    import resource
-    import sys
-
-    from . import harness
-    from .executor import PageRun
-    from .figures import device, uses_keras
-
-    start = time.perf_counter()
-    with harness.prepared("estimate", workdir, with_keras=uses_keras(page)) as info:
-        run = PageRun(page, info)
-        for block in page.blocks:
-            run.run_block(block)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    keras = sys.modules.get("keras")
-    # The page's name of each model (`modelA`) rather than Keras' (`sequential_3`): the
-    # first variable of that name (a clone keeps the name of its model).
-    names: dict[str, str] = {}
-    for name, value in run.namespace.items():
-        if keras and isinstance(value, keras.Model) and not name.startswith("_"):
-            names.setdefault(value.name, name)
-    for timing in info.timings:
-        timing.model = names.get(timing.model, timing.model)
-    return {
-        "timings": [timing.to_dict() for timing in info.timings],
-        "device": device(),
-        "memory_mb": round(peak),
-        "seconds": round(time.perf_counter() - start, 1),
-    }
-
-
-def duration(seconds: float) -> str:
-    """« 1 h 02 min », « 23 min 30 s », « 12 s »."""
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
-
-
-def _number(value: float, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def table(reports: dict[str, dict]) -> str:
-    """The estimate, page by page and model by model, in French, and the total."""
-    import os
-
-    devices = sorted({report["device"] for report in reports.values()}) or ["?"]
-    lines = [
-        "Durée estimée d'une exécution complète (make figures, mode full), sur "
-        f"{', '.join(devices)} ({os.cpu_count()} cœurs de CPU) :",
-        "",
-        f"{'page / modèle':<28} {'appel':<9} {'lot':>4} {'époques':>7} {'pas':>9} "
-        f"{'ms/pas':>8} {'durée':>13}",
-    ]
-    total = measured = 0.0
-    for page, report in reports.items():
-        timings = [Timing(**timing) for timing in report["timings"]]
-        page_total = sum(timing.seconds for timing in timings)
-        total, measured = total + page_total, measured + report["seconds"]
-        lines.append(page)
-        for t in timings:
-            lines.append(
-                f"  {t.model:<26} {t.call:<9} {t.batch_size:>4} {t.epochs:>7} "
-                f"{_number(t.steps):>9} {_number(1000 * t.step_seconds, 1):>8} "
-                f"{duration(t.seconds):>13}"
-            )
-        if not timings:
-            lines.append("  (aucun entraînement ni évaluation)")
-        memory = _number(report["memory_mb"] / 1024, 1)
-        lines.append(
-            f"  {'total de la page':<62} {duration(page_total):>13}   mémoire max : {memory} Go"
-        )
-    lines += [
-        "",
-        f"Total estimé du TP : {duration(total)} (estimation faite en {duration(measured)} ; "
-        "calculs réels ou substituts de mêmes formes, même durée)",
-    ]
-    return "\n".join(lines)

@@ -14,9 +14,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .builds import BuildError, build_site, written_whole
-from .segments import ROOT
-from .typography import french
+from tp_cnn.course.typography import french
+from tp_cnn.exports.builds import BuildError, build_site
+from tp_cnn.outputs import written_whole
+from tp_cnn.paths import ROOT
 
 NAME = "tp-module-2-cnn-hors-ligne"
 ZIP = ROOT / "dist" / f"{NAME}.zip"

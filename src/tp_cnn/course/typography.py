@@ -10,8 +10,8 @@ space.
 
 Two entry points:
 
-- `on_page_content` and `on_post_page`, MkDocs hooks (registered in mkdocs.yml), on the
-  rendered HTML of a page, then on the whole page the theme made of it: only text
+- `french_html(html)`, on the rendered HTML of a page (the site's plugin calls it on the
+  content, then on the whole page the theme made of it): only text
   between tags changes, never a tag or its attributes (URLs included), an HTML comment,
   nor the content of <code>, <pre>, <kbd>, <samp>, <script>, <style>, <svg>, <textarea>
   or of a math element (`class="arithmatex"`, typeset by KaTeX);
@@ -127,16 +127,3 @@ def html_runs(html: str) -> Iterator[tuple[str, bool]]:
 def french_html(html: str) -> str:
     """`html` with French non-breaking spaces in its text, outside code and math."""
     return "".join(_html_text(token) if prose else token for token, prose in html_runs(html))
-
-
-def on_page_content(html, page, config, files):
-    """MkDocs hook: French typography in the rendered content of every page."""
-    return french_html(html)
-
-
-def on_post_page(output, page, config):
-    """MkDocs hook: the same in what the theme adds around the content (the site's name,
-    the menu, the table of contents), and in the content again: a plugin that rewrites
-    the content after `on_page_content` may have turned the no-break spaces into
-    `&nbsp;`, which is the same character."""
-    return french_html(output)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .harness import RunInfo
+from tp_cnn.running.harness import RunInfo
 
 RESULTS_CSV = "resultats_tp.csv"
 COLUMNS = {"Perte": "loss", "Précision": "accuracy", "Top-5": "top5", "Époques": "epochs"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import manifest
-from .outputs import commit
-from .pages import DOCS
+from tp_cnn.figures import manifest
+from tp_cnn.outputs import commit
+from tp_cnn.paths import DOCS
 
 
 def merge(parts: Path, docs: Path = DOCS) -> list[str]:

@@ -11,7 +11,7 @@ cover, a table of contents, one chapter per page) printed twice: a draft without
 images gives each chapter's first page (where the table of contents' links lead), then
 the final PDF has those numbers in its table of contents, and an outline of the headings.
 The site's folded boxes are printed open, its solutions as the site shows them (the
-policy of mkdocs.yml and of each page, see `solutions`): folded (only their title is
+policy of mkdocs.yml and of each page, see `course.solutions`): folded (only their title is
 printed), open (`shown`, the instructor's copy) or absent (`hidden`).
 """
 
@@ -26,11 +26,14 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .browser import CHROMIUM_FLAGS, MISSING, find_chromium
-from .builds import BuildError, build_site, nav_pages, written_whole
-from .segments import ROOT
-from .solutions import policy, site_config
-from .typography import french
+from tp_cnn.course.config import SITE_POLICY, site_config
+from tp_cnn.course.solutions import policy
+from tp_cnn.course.typography import french
+from tp_cnn.exports.browser import CHROMIUM_FLAGS, MISSING, find_chromium
+from tp_cnn.exports.builds import BuildError, build_site
+from tp_cnn.outputs import written_whole
+from tp_cnn.paths import ROOT
+from tp_cnn.reading.navigation import nav_files
 
 CHAPTER_START = "chapitre"  # ids of the chapters: chapitre-1, chapitre-2…
 
@@ -84,7 +87,8 @@ class PdfError(Exception):
 
 def chapter_files(site: Path, config: dict) -> list[Path]:
     """The built pages of the navigation's Markdown pages, in reading order."""
-    pages = [site / Path(md).with_suffix(".html") for md in nav_pages(config)]
+    markdown = [src for src in nav_files(config["nav"]) if src.endswith(".md")]
+    pages = [site / Path(md).with_suffix(".html") for md in markdown]
     missing = [page.name for page in pages if not page.is_file()]
     if missing:
         raise PdfError(
@@ -152,7 +156,7 @@ def _document(config: dict, gathered: list[dict]) -> str:
         for n, page in enumerate(gathered, start=1)
     )
     name, description = (escape(french(config.get(key, ""))) for key in _COVER)
-    solutions, _ = policy(config.get("extra") or {}, "mkdocs.yml (extra)")  # for today
+    solutions, _ = policy(config.get("extra") or {}, SITE_POLICY)  # for today
     edition = escape(french(_EDITION[solutions]))
     css = _PRINT_CSS.read_text(encoding="utf-8")
     return (

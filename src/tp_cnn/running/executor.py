@@ -23,8 +23,9 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 
-from .harness import RunInfo, StandInWarning
-from .pages import Code, Page
+from tp_cnn.reading.pages import PageError
+from tp_cnn.reading.segments import Code, Page
+from tp_cnn.running.harness import RunInfo, StandInWarning
 
 
 class BlockFailure(Exception):
@@ -168,8 +169,6 @@ class PageRun:
 
 def describe_failure(page: Page, error: BaseException) -> str:
     """A short French report: where in the page, which error, the page's own frames."""
-    from .pages import PageError
-
     if isinstance(error, (BlockFailure, PageError)):
         return str(error)
     frames = [

@@ -23,6 +23,7 @@ its results table) never land in the repository.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -31,11 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-from .workload import FAST_EPOCHS, FAST_SAMPLES, DataUnavailable, StandInWarning, Workload
+from tp_cnn.reading.segments import Page
+from tp_cnn.running.modes import MODES, shortened
+from tp_cnn.running.workload import (
+    FAST_EPOCHS,
+    FAST_SAMPLES,
+    DataUnavailable,
+    StandInWarning,
+    Workload,
+)
 
 __all__ = ["FAST_EPOCHS", "FAST_SAMPLES", "DataUnavailable", "StandInWarning", "MODES"]
-
-MODES = ("full", "mixed", "fast", "estimate")
 
 # Width of the text that Keras' `summary()` prints, so that the outputs shown on the
 # pages do not depend on the terminal.
@@ -63,13 +70,30 @@ class RunInfo:
 
     @property
     def capped(self) -> bool:
-        """Whether `fit`, `evaluate` and `predict` are cut to a few samples now."""
-        return self.mode == "fast" or (self.mode == "mixed" and self.data != "real")
+        """Whether `fit` and `evaluate` are cut to a few samples now."""
+        return shortened(self.mode, self.data)
 
 
 def quiet_tensorflow() -> None:
     """Hide TensorFlow's C++ start-up logs (to be called before importing it)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def uses_keras(page: Page) -> bool:
+    """Whether the page names Keras or TensorFlow (if not, its run does not import them)."""
+    return any(re.search(r"keras|tensorflow", block.code) for block in page.blocks)
+
+
+def device() -> str:
+    """What the page's code runs on: the GPU's name, or « CPU »."""
+    if "tensorflow" not in sys.modules:
+        return "CPU"
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
 
 
 def offline_copy(url: str) -> Path | None:

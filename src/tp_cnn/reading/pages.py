@@ -28,10 +28,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .marks import Mark, parse_mark
-from .segments import (
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.marks import Mark, parse_mark
+from tp_cnn.reading.navigation import reading_order
+from tp_cnn.reading.segments import (
     FIGURE_PATH,
-    ROOT,
+    SOLUTION,
     Admonition,
     Code,
     Comment,
@@ -41,25 +43,26 @@ from .segments import (
     Segment,
     Widget,
 )
-from .widgets import parse_widget
+from tp_cnn.reading.widget_lines import parse_widget
 
-DOCS = ROOT / "docs"
 FIGURES = DOCS / "figures"
 
 _ADMONITION = re.compile(
     r"^(?P<indent> *)(?P<marker>\?\?\?\+?|!!!) *(?P<kind>[\w-]+)(?: +\"(?P<title>[^\"]*)\")? *$"
 )
-_FENCE = re.compile(r"^(?P<indent> *)(?P<ticks>`{3,})(?P<info>.*)$")
+_FENCE = re.compile(r"^(?P<indent> *)(?P<ticks>`{3,}|~{3,})(?P<info>.*)$")
+_PYTHON = re.compile(r"(?i)(i?py(thon)?[23]?)\b")
+# MkDocs' own pattern (mkdocs.utils.meta): `---`, the YAML, then `---` or `...`.
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _COMMENT = re.compile(r"^\s*<!--(?P<text>.*)-->\s*$")
 _FIGURE = re.compile(
     r"^(?P<indent> *)!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s\"]+)(?: +\"(?P<title>[^\"]*)\")?\)"
     r"(?P<attrs>\{[^}]*\})? *$"
 )
 _MENTIONS_FIGURE = re.compile(r"(\]\(|\]:|src=)\s*[<\"']?(\./)?figures/")
-_NAV_ENTRY = re.compile(r"^\s*-\s.*?(?P<file>[\w./-]+\.md)\s*$", re.MULTILINE)
 
 
-__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "Widget", "ROOT"]
+__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "Widget"]
 
 
 class PageError(Exception):
@@ -70,8 +73,11 @@ class _Reader:
     """One pass over the lines; `fail` names the page and the line."""
 
     def __init__(self, path: Path, text: str):
-        self.path, self.name = path, path.stem
-        self.lines = text.splitlines()
+        self.path, self.name, self.text = path, path.stem, text
+        # As MkDocs and Markdown: lines end at "\n" only (not at U+2028, form feeds…).
+        self.lines = text.split("\n")
+        if self.lines[-1:] == [""]:
+            self.lines.pop()
         self.segments: list[Segment] = []
         self.stack: list[Admonition] = []
         self.marks: list[Mark] = []
@@ -99,8 +105,10 @@ class _Reader:
         return self.segments
 
     def skip_front_matter(self) -> None:
-        if self.lines[:1] == ["---"] and "---" in self.lines[1:]:
-            self.number = self.lines.index("---", 1) + 1
+        """As MkDocs: a first line `---`, up to a line `---` or `...` (its YAML is read by
+        `course.front_matter`)."""
+        if match := FRONT_MATTER.match(self.text):
+            self.number = match.group().count("\n")
 
     def margin(self) -> int:
         return self.stack[-1].indent + 4 if self.stack else 0
@@ -140,7 +148,12 @@ class _Reader:
                 "contient. Sinon le site l'affiche tel quel, contenu déplié."
             )
         kind, collapsed = match["kind"], match["marker"] == "???"
-        if kind == "tf" and not collapsed:
+        if kind.lower() == SOLUTION and kind != SOLUTION:
+            raise self.fail(
+                f"« {match['marker']} {kind} » : une solution s'écrit « ??? {SOLUTION} » "
+                "(en minuscules), sinon le site ne la reconnaît pas."
+            )
+        if kind == SOLUTION and not collapsed:
             raise self.fail(
                 "une solution doit être repliée : écrivez « ??? tf », "
                 f"pas « {match['marker']} tf »."
@@ -163,13 +176,13 @@ class _Reader:
                 f"bloc de code indenté de {indent} espace(s) là où le texte l'est de "
                 f"{self.margin()} : alignez la ligne ``` sur le texte qui l'entoure."
             )
-        if info != "python" and re.match(r"(py|python)\b", info):
+        if (info != "python" or ticks[0] == "~") and _PYTHON.match(info):
             raise self.fail(
-                f"bloc « ```{info} » : écrivez exactement « ```python », sinon il n'est "
+                f"bloc « {ticks}{info} » : écrivez exactement « ```python », sinon il n'est "
                 "ni exécuté ni vérifié."
             )
         end = next(
-            (i for i in range(start, len(self.lines)) if self.lines[i].lstrip().startswith(ticks)),
+            (i for i in range(start, len(self.lines)) if _closes(self.lines[i], ticks)),
             None,
         )
         if end is None:
@@ -216,6 +229,12 @@ class _Reader:
         self.segments.append(Figure(self.number, path, match["alt"], line, within))
 
 
+def _closes(line: str, ticks: str) -> bool:
+    """Whether `line` closes a fence opened by `ticks` (as long, or longer, same sign)."""
+    stripped = line.strip()
+    return stripped.startswith(ticks) and set(stripped) == {ticks[0]}
+
+
 def read_page(path: Path, text: str) -> Page:
     return Page(Path(path), _Reader(Path(path), text).read())
 
@@ -223,26 +242,17 @@ def read_page(path: Path, text: str) -> Page:
 def load_page(path: Path) -> Page:
     path = Path(path).resolve()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # as MkDocs: a BOM is not text
     except (OSError, UnicodeDecodeError) as error:
         raise PageError(f"{path.name} : impossible de lire la page ({error}).") from error
     return read_page(path, text)
 
 
-def reading_order(path: Path | str, config: Path = ROOT / "mkdocs.yml") -> tuple[int, str]:
-    """Sort key of a page: its place in the site's navigation (mkdocs.yml), then its name.
-
-    A page may use files that an earlier page wrote (the TP's results table): pages are
-    always run in the order in which students read them.
-    """
-    nav = _NAV_ENTRY.findall(config.read_text(encoding="utf-8"))
-    name = Path(path).name
-    return (nav.index(name) if name in nav else len(nav), name)
-
-
 def course_pages(docs: Path = DOCS) -> list[Page]:
     """Every page of docs/ that holds at least one Python block, in reading order."""
-    pages = (load_page(path) for path in sorted(Path(docs).glob("*.md"), key=reading_order))
+    docs = Path(docs)
+    paths = sorted(docs.glob("*.md"), key=lambda path: reading_order(path.relative_to(docs)))
+    pages = (load_page(path) for path in paths)
     return [page for page in pages if page.blocks]
 
 

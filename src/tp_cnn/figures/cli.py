@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import manifest
-from .manifest import MODES
-from .pages import DOCS, Page, PageError, course_pages, find_page
-
-_WORDS = {"full": "complète", "mixed": "mixte", "fast": "rapide"}
+from tp_cnn.figures import manifest
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.pages import PageError, course_pages, find_page
+from tp_cnn.reading.segments import Page
+from tp_cnn.running.modes import RECORDED, WORDS, less_complete
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +76,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add(
         "--mode",
-        choices=MODES,
+        choices=RECORDED,
         default="full",
         help="full : pages telles qu'écrites ; mixed : données réelles présentes sur cette "
         "machine à pleine charge, substituts réduits ailleurs ; fast : tout réduit",
@@ -173,19 +173,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path) -> int:
-    from . import figures, notebooks, results
+    from tp_cnn.exports import notebooks
+    from tp_cnn.figures import key, results
 
     results.write_table(workdir, current.runs)
     failures: dict[str, str] = {}
     for number, page in enumerate(pages, 1):
         say(f"[{number}/{len(pages)}] {page.name}")
         record = current.pages.get(page.name)
-        if not args.force and figures.is_current(page, args.mode, current, args.docs):
+        if not args.force and key.is_current(page, args.mode, current, args.docs):
             say(f"{page.name} : à jour depuis sa dernière exécution (--force la relance)")
             continue
-        if not args.force and record and MODES.index(record.mode) < MODES.index(args.mode):
-            say(f"{page.name} : garde son exécution {_WORDS[record.mode]} ; --force la "
-                f"remplace par une exécution {_WORDS[args.mode]}")  # fmt: skip
+        if not args.force and record and less_complete(args.mode, than=record.mode):
+            say(f"{page.name} : garde son exécution {WORDS[record.mode]} ; --force la "
+                f"remplace par une exécution {WORDS[args.mode]}")  # fmt: skip
             continue
         start = time.perf_counter()
         try:
@@ -213,7 +214,7 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
 
 
 def _estimate_all(pages: list[Page], args, workdir: Path) -> int:
-    from . import estimate
+    from tp_cnn.figures import estimate
 
     reports, failures = {}, []
     for number, page in enumerate(pages, 1):

@@ -17,8 +17,8 @@ nbformat 4 notebook built with `nbformat.v4`:
 - figure links, expected outputs and HTML comments are dropped: the code draws and
   prints them again. Links to other pages keep only their text. A widget line (raw
   HTML, see `widgets`) becomes a sentence saying that the site shows a widget there.
-- the site's rules apply (`solutions.rules`, from mkdocs.yml and the page's front
-  matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
+- the site's rules apply (`course.config.Course.rules`, from mkdocs.yml and the page's
+  front matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
   `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under
   `shown`, solutions are ordinary cells.
 
@@ -37,11 +37,14 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from .outputs import commit
-from .pages import DOCS, Admonition, Code, Comment, Figure, Page, Prose, Widget, course_pages
-from .solutions import PLACEHOLDER, Rules, exercises, is_solution, page_rules, site_config
-from .typography import french
-from .widgets import SPECS
+from tp_cnn.course.config import Course
+from tp_cnn.course.solutions import PLACEHOLDER, Rules, exercises
+from tp_cnn.course.typography import french
+from tp_cnn.outputs import commit
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.pages import course_pages
+from tp_cnn.reading.segments import Admonition, Code, Comment, Figure, Page, Prose, Widget
+from tp_cnn.reading.widget_lines import SPECS
 
 NOTEBOOKS = "notebooks"  # relative to docs/
 NBFORMAT_MINOR = 5  # cell ids exist from nbformat 4.5 on
@@ -120,7 +123,7 @@ class _Builder:
 
     def segment(self, segment) -> None:
         if isinstance(segment, Admonition):
-            if not segment.collapsed or (self.shown and is_solution(segment)):
+            if not segment.collapsed or (self.shown and segment.is_solution):
                 self.prose += [f"**{segment.summary}**", ""]
         elif isinstance(segment, Code) and segment.syntax == "python":
             self.code(segment, self.hidden_in)
@@ -148,7 +151,7 @@ def _prose_line(line: str) -> str:
 def page_notebook(page: Page, rules: Rules | None = None) -> nbformat.NotebookNode:
     """The notebook of a page: its prose and code, in order, with the Colab first cells,
     under the site's `rules` (those of mkdocs.yml and the page's front matter by default)."""
-    rules = rules or page_rules(page)
+    rules = rules or Course.from_config(None).page_rules(page)
     numbered = exercises(page, rules.chapter)
     shown = rules.solutions == "shown"
     build = _Builder(page, shown)
@@ -156,16 +159,16 @@ def page_notebook(page: Page, rules: Rules | None = None) -> nbformat.NotebookNo
     for segment in page.segments:
         if isinstance(segment, (Comment, Figure)):
             continue
-        if rules.solutions == "hidden" and any(map(is_solution, segment.within)):
+        if rules.solutions == "hidden" and any(a.is_solution for a in segment.within):
             continue
-        if rules.solutions == "hidden" and is_solution(segment):
+        if rules.solutions == "hidden" and isinstance(segment, Admonition) and segment.is_solution:
             build.flush()
             build.cells.append(v4.new_code_cell(PLACEHOLDER))
             continue
         if segment.lineno in numbered and isinstance(segment, Prose):
             segment = Prose(segment.lineno, numbered[segment.lineno][1], segment.within)
         hidden_in = next(
-            (a for a in reversed(segment.within) if a.collapsed and not (shown and is_solution(a))),
+            (a for a in reversed(segment.within) if a.collapsed and not (shown and a.is_solution)),
             None,
         )
         if hidden_in is not build.hidden_in:
@@ -215,9 +218,9 @@ def write_notebooks(
     """
     out = Path(out or Path(docs) / NOTEBOOKS)
     pages = course_pages(docs)
-    config = site_config()
+    course = Course.from_config(None, docs=docs)
     files = {
-        out / f"{page.name}.ipynb": notebook_text(page, page_rules(page, config)).encode()
+        out / f"{page.name}.ipynb": notebook_text(page, course.page_rules(page, docs)).encode()
         for page in pages
         if page.name not in skip
     }

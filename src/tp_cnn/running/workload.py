@@ -13,7 +13,7 @@
 - when `info.capped` (fast mode, or mixed mode on stand-in data), `fit` and `evaluate`
   see at most `FAST_SAMPLES` samples and `fit` at most `FAST_EPOCHS` epochs (`predict`,
   one forward pass, sees everything: a page compares its predictions with its labels);
-  in estimate mode they only time their first steps (`estimate`); otherwise the page's
+  in estimate mode they only time their first steps (`timing`); otherwise the page's
   workload runs as written.
 """
 
@@ -28,8 +28,8 @@ import warnings
 
 import numpy as np
 
-from . import estimate
-from .standins import stand_in_cifar10, stand_in_fashion_mnist
+from tp_cnn.running import timing
+from tp_cnn.running.standins import stand_in_cifar10, stand_in_fashion_mnist
 
 FAST_SAMPLES = 128
 FAST_EPOCHS = 2
@@ -117,7 +117,7 @@ class Workload:
 
     def fit(self, model, x=None, y=None, *args, epochs=1, validation_data=None, **kwargs):
         if self.info.mode == "estimate":
-            return estimate.fit(self.originals["fit"], self.keras, self.info, model, x, y,
+            return timing.fit(self.originals["fit"], self.keras, self.info, model, x, y,
                                 *args, epochs=epochs, validation_data=validation_data,
                                 **kwargs)  # fmt: skip
         if self.info.capped:
@@ -139,7 +139,7 @@ class Workload:
     def evaluate(self, model, x=None, y=None, *args, **kwargs):
         if self.info.mode == "estimate":
             original = self.originals["evaluate"]
-            return estimate.evaluate(original, self.keras, self.info, model, x, y, *args, **kwargs)
+            return timing.evaluate(original, self.keras, self.info, model, x, y, *args, **kwargs)
         if self.info.capped:
             x, y, kwargs["verbose"] = _head(x), _head(y), 0
         return self.originals["evaluate"](model, x, y, *args, **kwargs)
@@ -147,7 +147,7 @@ class Workload:
     def predict(self, model, x, *args, **kwargs):
         if self.info.mode == "estimate":
             original = self.originals["predict"]
-            return estimate.predict(original, self.keras, self.info, model, x, *args, **kwargs)
+            return timing.predict(original, self.keras, self.info, model, x, *args, **kwargs)
         if self.info.capped:
             kwargs["verbose"] = 0
         return self.originals["predict"](model, x, *args, **kwargs)

@@ -7,9 +7,9 @@ Three sections of typed records, keyed by page name, figure path and run name:
   it and the data behind it;
 - `runs`: each model that a page trained and evaluated (its line in the results table).
 
-Values are codes (`mode`: "full", "mixed" or "fast"; `data`: "real" or "stand-in"); the French
-words live where they are shown (`site_hooks`). `read` validates everything and names
-the file and the field in French when something is wrong. Writers change the manifest
+Values are codes (`mode`: "full", "mixed" or "fast"; `data`: "real" or "stand-in"); their
+French words live in `running.modes` and `website.captions`. `read` validates everything
+and names the file and the field in French when something is wrong. Writers change the manifest
 only inside `locked()`, which holds a lock on docs/figures/ while they read it, change
 it and put it in place (`outputs.commit`: unique temporary names, then renames).
 Standard library only.
@@ -26,8 +26,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from tp_cnn.running.modes import RECORDED
+
 MANIFEST = "figures/manifest.json"  # relative to docs/
-MODES = ("full", "mixed", "fast")  # from the most complete run to the least
 DATA = ("real", "stand-in")
 
 
@@ -37,7 +38,7 @@ class ManifestError(Exception):
 
 @dataclass(frozen=True)
 class PageRecord:
-    key: str  # what the page's outputs depend on (see figures.page_key)
+    key: str  # what the page's outputs depend on (see figures.key)
     mode: str
     device: str
     tensorflow: str | None
@@ -106,7 +107,7 @@ class Manifest:
 
 
 _SECTIONS = {"pages": PageRecord, "figures": FigureRecord, "runs": RunRecord}
-_CHOICES = {"mode": MODES, "data": DATA}
+_CHOICES = {"mode": RECORDED, "data": DATA}
 _TYPES = {"str": (str,), "int": (int,), "float": (int, float)}
 
 

@@ -1,9 +1,9 @@
-"""MkDocs hook: the site's search ignores accents (« reseau » finds « réseau »), in French
+"""The site's search ignores accents (« reseau » finds « réseau »), in French
 (lunr-languages' French pipeline kept, as mkdocs.yml configures it).
 
 Material's search runs lunr in a worker that loads the French support of lunr-languages,
 assets/javascripts/lunr/min/lunr.fr.min.js, before it builds the index. After the build,
-this hook appends accents.js to that file: the tokens of the index and the terms of the
+the plugin appends accents.js to that file: the tokens of the index and the terms of the
 query lose their accents in the same way (see accents.js). The build stops, in French, if
 the theme no longer has that file or if the search is not in French.
 """
@@ -18,7 +18,8 @@ SCRIPT = Path(__file__).with_name("accents.js")
 FRENCH = "assets/javascripts/lunr/min/lunr.fr.min.js"
 
 
-def on_post_build(config):
+def add_to_search(config) -> None:
+    """After the build: accents.js at the end of the search's French support."""
     search = config.plugins.get("material/search") or config.plugins.get("search")
     if search is None:
         return
@@ -28,7 +29,8 @@ def on_post_build(config):
     if not target.is_file():
         raise PluginError(
             f"Construction arrêtée : {FRENCH} est absent du site ; la recherche sans accents "
-            "(src/tp_cnn/accents.py) ne sait plus où s'ajouter. Vérifiez la version de Material."
+            "(src/tp_cnn/website/accents.py) ne sait plus où s'ajouter. Vérifiez la version "
+            "de Material."
         )
     text = target.read_text(encoding="utf-8")
     script = SCRIPT.read_text(encoding="utf-8")

@@ -13,20 +13,18 @@ goes into a folder of its own: a failed build never touches site/.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
-from .segments import ROOT
-from .solutions import VALUES, site_config
+from tp_cnn.course.config import site_config
+from tp_cnn.course.solutions import VALUES
+from tp_cnn.paths import CONFIG, ROOT
 
-CONFIG = ROOT / "mkdocs.yml"
 SHIM = "assets/iframe-worker/shim.js"  # docs/assets: Web Workers over file:// (search)
 
 
@@ -36,7 +34,7 @@ class BuildError(Exception):
 
 def build_site(out: Path, *, offline: bool = False, solutions: str | None = None) -> dict:
     """Build the site into `out` (mkdocs build --strict); return the configuration it was
-    built with, as `solutions.site_config` reads it."""
+    built with, as `course.config.site_config` reads it."""
     extra: dict = {}
     variant: dict = {"INHERIT": CONFIG.name, "extra": extra}
     if solutions is not None:
@@ -54,7 +52,8 @@ def build_site(out: Path, *, offline: bool = False, solutions: str | None = None
         config.flush()
         built_with = site_config(Path(config.name))
         build = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+            # Never --quiet: it drops the warnings that --strict turns into failures.
+            [sys.executable, "-m", "mkdocs", "build", "--strict"]
             + ["--config-file", config.name, "--site-dir", str(out)],
             cwd=ROOT,
             capture_output=True,
@@ -63,7 +62,7 @@ def build_site(out: Path, *, offline: bool = False, solutions: str | None = None
                 **os.environ,
                 "NO_MKDOCS_2_WARNING": "1",
                 "OFFLINE": str(offline).lower(),
-                # The hooks import this package: from this checkout, whatever is installed.
+                # The plugin's package: from this checkout, whatever is installed.
                 "PYTHONPATH": os.pathsep.join(
                     [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
                 ),
@@ -72,29 +71,3 @@ def build_site(out: Path, *, offline: bool = False, solutions: str | None = None
     if build.returncode != 0:
         raise BuildError(f"La construction du site a échoué (mkdocs build) :\n{build.stderr}")
     return built_with
-
-
-def nav_pages(config: dict) -> list[str]:
-    """The Markdown pages of the site's navigation, in reading order (notebooks aside)."""
-
-    def files(entries) -> list[str]:
-        found = []
-        for entry in entries:
-            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-            found += files(value) if isinstance(value, list) else [value]
-        return found
-
-    return [page for page in files(config["nav"]) if page.endswith(".md")]
-
-
-@contextlib.contextmanager
-def written_whole(final: Path) -> Iterator[Path]:
-    """A temporary path, next to `final`, that takes its place in one step when the block
-    succeeds, and is removed when it fails: never a half-written file at `final`."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f".{final.name}.tmp")
-    try:
-        yield temporary
-        os.replace(temporary, final)
-    finally:
-        temporary.unlink(missing_ok=True)

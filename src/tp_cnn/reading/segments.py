@@ -1,14 +1,15 @@
-"""The segments a page is made of (see `pages`, the reader that makes them)."""
+"""The segments a page is made of (see `pages`, the reader that makes them). Standard library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .marks import Mark
+from tp_cnn.paths import ROOT
+from tp_cnn.reading.marks import Mark
 
-ROOT = Path(__file__).resolve().parents[2]
 FIGURE_PATH = r"figures/{page}/[A-Za-z0-9_-]+\.(png|svg)"  # relative to docs/
+SOLUTION = "tf"  # the admonition kind of an exercise's solution: `??? tf "TensorFlow"`
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,12 @@ class Admonition:
     within: tuple[Admonition, ...] = ()
 
     @property
+    def is_solution(self) -> bool:
+        return self.kind == SOLUTION
+
+    @property
     def summary(self) -> str:
-        return f"Solution : {self.title}" if self.kind == "tf" else self.title
+        return f"Solution : {self.title}" if self.is_solution else self.title
 
 
 @dataclass(frozen=True)

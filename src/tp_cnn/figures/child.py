@@ -1,0 +1,50 @@
+"""One page run in this process: the child that the figure script starts for each page
+(`python -m tp_cnn.figures PAGE MODE DOCS WORKDIR STATUS`, see `cli.run_page`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tp_cnn.figures import estimate
+from tp_cnn.figures.generate import generate
+from tp_cnn.figures.widget_data import WidgetError
+from tp_cnn.outputs import WriteError
+from tp_cnn.reading.pages import PageError, load_page
+from tp_cnn.running import harness
+from tp_cnn.running.executor import describe_failure, failed_line
+
+
+def main(argv: list[str]) -> int:
+    """One page, in this process.
+
+    Writes to STATUS a JSON report for the figure script: the figures written, or the
+    line and the error of the failure. Exit code 0 (written), 1 (page failed), 3 (write
+    error), 130 (interrupted).
+    """
+    path, mode, docs, workdir, status = argv
+    try:
+        page = load_page(Path(path))
+        harness.quiet_tensorflow()
+        if mode == "estimate":
+            report, code = {"ok": True, **estimate.run_page(page, Path(workdir))}, 0
+        else:
+            written = generate(page, mode, Path(workdir), Path(docs), echo=mode != "fast")
+            report, code = {"ok": True, "figures": len(written)}, 0
+    except KeyboardInterrupt:
+        report, code = {"ok": False, "message": "interrompu"}, 130
+    except WriteError as error:
+        report, code = {"ok": False, "write_error": True, "message": str(error)}, 3
+    except (PageError, WidgetError) as error:
+        report, code = {"ok": False, "message": str(error), "error": type(error).__name__}, 1
+    except Exception as error:
+        report = {
+            "ok": False,
+            "message": describe_failure(page, error),
+            "line": failed_line(page, error),
+            "error": type(error).__name__,
+        }
+        code = 1
+    Path(status).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return code
+

@@ -1,0 +1,96 @@
+"""What the site says of where a figure, a widget's data or a result comes from.
+
+- `caption`: the provenance line under a figure (mode, data, epochs, device, date), and a
+  visible warning when it comes from stand-in data or a shortened training;
+- `results_table`: the TP's runs as a Markdown table, real results first.
+
+Every value read from the manifest is escaped where it enters HTML (the manifest is a
+generated file: it is validated, never trusted as markup).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from tp_cnn.course.numbers import number, percent
+from tp_cnn.figures import manifest
+from tp_cnn.figures.results import COLUMNS
+from tp_cnn.reading.navigation import reading_order
+from tp_cnn.running.modes import WORDS, shortened
+
+_DATA = {"real": "données réelles", "stand-in": "données de substitution"}
+
+
+def _warnings(data: str, mode: str, epochs: int | None) -> list[str]:
+    found = []
+    if data != "real":
+        found.append("tracée avec des données de substitution")
+    if epochs and shortened(mode, data):
+        found.append("après un entraînement raccourci (quelques pas seulement)")
+    return found
+
+
+def describe(mode: str, data: str) -> str:
+    """« exécution complète » or « exécution rapide (calcul réduit) », for what was run."""
+    if shortened(mode, data):
+        return f"exécution {WORDS['fast']} (calcul réduit)"
+    return f"exécution {WORDS['full']}"
+
+
+def caption(
+    figure: manifest.FigureRecord, page: manifest.PageRecord, what="Figure produite"
+) -> str:
+    """The provenance line of a figure (or of a widget's data), and its warning when it is
+    not a real result."""
+    parts = [f"{what} par le code ci-dessus", describe(page.mode, figure.data), _DATA[figure.data]]
+    if figure.epochs:
+        parts.append(f"{figure.epochs} époque(s)")
+    parts.append(page.device)
+    if page.tensorflow:
+        parts.append(f"TensorFlow {page.tensorflow}")
+    parts.append(page.date[:10])
+    text = f'<span class="figure-provenance">{escape(" · ".join(parts))}</span>'
+    if found := _warnings(figure.data, page.mode, figure.epochs):
+        text += (
+            '<span class="figure-provenance figure-stand-in">Attention : figure '
+            f"{' et '.join(found)} ; elle ne montre pas un résultat réel.</span>"
+        )
+    return text
+
+
+def results_table(records: manifest.Manifest, nav: list[str]) -> str:
+    """The TP's runs as a Markdown table: real results first, then in reading order."""
+    if not records.runs:
+        return "*Aucun résultat enregistré pour l'instant.*"
+
+    def flagged(run: manifest.RunRecord) -> bool:
+        return bool(_warnings(run.data, records.pages[run.page].mode, run.epochs))
+
+    headers = {code: header for header, code in COLUMNS.items()}
+    rows = [
+        f"| Modèle | {headers['loss']} | {headers['accuracy']} | {headers['top5']} "
+        f"| {headers['epochs']} | Durée | Appareil |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    order = sorted(
+        records.runs.items(),
+        key=lambda item: (flagged(item[1]), reading_order(f"{item[1].page}.md", nav)),
+    )
+    for name, run in order:
+        mark = " ⚠" if flagged(run) else ""
+        loss = "—" if run.loss is None else number(run.loss, 3)
+        rows.append(
+            f"| [`{escape(name)}`]({run.page}.md){mark} | {loss} | {percent(run.accuracy)} "
+            f"| {percent(run.top5)} | {run.epochs or '—'} | {number(run.train_seconds)} s "
+            f"| {escape(records.pages[run.page].device)} |"
+        )
+    if any(flagged(run) for run in records.runs.values()):
+        rows += [
+            "",
+            '!!! warning "Ces nombres ne sont pas des résultats réels"',
+            "",
+            "    Les lignes marquées ⚠ viennent d'un entraînement raccourci ou de données de "
+            "substitution : elles ne disent rien de ce que le modèle apprend. Exécutez le "
+            "notebook de la page dans Google Colab pour obtenir les vrais nombres.",
+        ]
+    return "\n".join(rows)

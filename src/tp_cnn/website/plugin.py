@@ -1,0 +1,214 @@
+"""The site's one MkDocs plugin: `tp-cnn` under `plugins:` in mkdocs.yml (its entry point
+is in pyproject.toml). Its state lives on the instance, for one build:
+
+- `on_config`: the course's settings, read once (`course.config.Course`: the menu, the
+  chapters, the site's solution policy and one date for the whole build);
+- `on_pre_build`: the manifest (docs/figures/manifest.json), read and validated once;
+- `on_files`: the site's notebooks rebuilt under this build's rules (a notebook written
+  under another policy, or before a date, never reaches the site);
+- `on_page_markdown`: each page read once, from its file, front matter included:
+  exercises numbered, hidden solutions removed, provenance under each figure, the results
+  table, the widgets, the notebook links; every change is made at the lines of that one
+  reading (`course.edits`);
+- `on_page_content`: solutions opened (`shown`), the widgets' assets, French typography;
+- `on_post_page`: French typography in what the theme adds around the content;
+- `on_post_build`: the search without accents; the temporary notebooks removed.
+
+Every refusal stops the build with a French message: the file, the line, what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import get_relative_url
+
+from tp_cnn.course import solutions
+from tp_cnn.course.config import Course
+from tp_cnn.course.edits import Edits
+from tp_cnn.course.front_matter import front_matter
+from tp_cnn.course.typography import french_html
+from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
+from tp_cnn.figures import manifest
+from tp_cnn.reading.pages import PageError, course_pages, read_page
+from tp_cnn.reading.segments import Comment, Figure, Page, Widget
+from tp_cnn.website import accents, badges, captions, widgets
+
+RESULTS_MARKER = "tableau-des-resultats"  # the comment that the results table replaces
+
+
+class CourseOptions(Config):
+    exercise_numbers = config_options.Type(bool, default=True)  # « Exercice 2.3 » headings
+
+
+def stop(problem: object) -> PluginError:
+    return PluginError(f"Construction arrêtée : {problem}")
+
+
+class CoursePlugin(BasePlugin[CourseOptions]):
+    def __init__(self) -> None:
+        self.course: Course | None = None
+        self.docs = Path()
+        self.manifest = manifest.Manifest()
+        self.notebooks: Path | None = None  # the temporary folder of this build's notebooks
+        self.shown: set[str] = set()  # pages whose solutions are shown open
+        self.assets: dict[str, list[str]] = {}  # page → the tags that load its widgets
+
+    def on_config(self, config):
+        self.docs = Path(config["docs_dir"])
+        try:
+            self.course = Course.from_config(
+                config, self.config.exercise_numbers, Path(config["docs_dir"])
+            )
+        except PageError as error:
+            raise stop(error) from None
+
+    def on_pre_build(self, config):
+        try:
+            self.manifest = manifest.read(Path(config["docs_dir"]) / manifest.MANIFEST)
+        except manifest.ManifestError as error:
+            raise stop(error) from None
+
+    def on_files(self, files, config):
+        docs = Path(config["docs_dir"])
+        self.notebooks = Path(tempfile.mkdtemp(prefix="tp-cnn-notebooks-"))
+        try:
+            for page in course_pages(docs):
+                file = files.get_file_from_path(f"{NOTEBOOKS}/{page.name}.ipynb")
+                if file is None or file.abs_src_path is None:
+                    continue
+                text = notebook_text(page, self.course.page_rules(page, docs))
+                if Path(file.abs_src_path).read_text(encoding="utf-8") != text:
+                    (self.notebooks / f"{page.name}.ipynb").write_text(text, encoding="utf-8")
+                    file.abs_src_path = str(self.notebooks / f"{page.name}.ipynb")
+        except PageError as error:
+            self.on_post_build(config)
+            raise stop(error) from None
+        return files
+
+    @event_priority(100)  # first: the other plugins see the page as the site shows it
+    def on_page_markdown(self, markdown, page, config, files):
+        src = page.file.src_uri
+        if src.endswith(".ipynb"):  # search finds the course pages, not their copies
+            page.meta.setdefault("search", {})["exclude"] = True
+            return markdown
+        if not src.endswith(".md"):
+            return markdown
+        source = page.file.content_string
+        path = Path(page.file.abs_src_path)
+        try:
+            read = read_page(path, source)
+            rules = self.course.rules(src, front_matter(source, read.label))
+        except PageError as error:  # SolutionsError included
+            raise stop(error) from None
+        if not source.endswith(markdown):
+            raise stop(f"{src} : un autre greffon a modifié la page avant tp-cnn.")
+        lines = source.split("\n")
+        offset = source[: len(source) - len(markdown)].count("\n")
+        if rules.solutions == "shown":
+            self.shown.add(src)
+        edits = solutions.edits(read, rules, lines)
+        edits.update(self._provenance(read, page))
+        if links := badges.notebook_links(page, config, files):
+            title = next((s.lineno for s in read.segments if _is_title(s)), offset)
+            edits.insert_after(title, ["", links, ""])
+        return "\n".join(edits.apply(lines)[offset:])
+
+    def _provenance(self, read: Page, page) -> Edits:
+        """Captions under the figures, the results table, the widgets."""
+        edits = Edits()
+        for segment in read.segments:
+            if isinstance(segment, Comment) and segment.text == RESULTS_MARKER:
+                table = captions.results_table(self.manifest, list(self.course.nav))
+                edits.replace(segment.lineno, [table])
+            elif isinstance(segment, Figure):
+                record = self.manifest.figures.get(segment.path)
+                if record is None:
+                    raise stop(
+                        f"{read.path.name}, ligne {segment.lineno} : la figure {segment.path} "
+                        f"n'a pas de provenance dans {manifest.MANIFEST}. Générez-la : "
+                        f'make figures ARGS="--page {read.name}".'
+                    )
+                caption = captions.caption(record, self.manifest.pages[record.page])
+                edits.insert_after(segment.lineno, [_indent(segment.line) + caption])
+        placed = [s for s in read.segments if isinstance(s, Widget)]
+        data = []
+        for widget in placed:
+            html, script = self._widget(widget, read, page)
+            edits.replace(widget.lineno, [_indent(widget.line) + html])
+            data.append(script)
+        if placed:
+            names = [widget.name for widget in placed]
+            tags = widgets.assets(names, lambda target: get_relative_url(target, page.url))
+            self.assets[page.file.src_uri] = [*data, *tags]
+        return edits
+
+    def _widget(self, widget: Widget, read: Page, page) -> tuple[str, str]:
+        """The widget's HTML, and the script element that holds its data."""
+        def url(target: str) -> str:
+            return get_relative_url(target, page.url)
+
+        record = self.manifest.figures.get(widget.path)
+        if record is None:
+            raise self._widget_error(read, widget, "ses données n'ont pas de provenance dans "
+                                     f"{manifest.MANIFEST}.")  # fmt: skip
+        try:
+            text = (self.docs / widget.path).read_text(encoding="utf-8")
+            data = widgets.validated(widget, text)
+        except (OSError, ValueError) as error:
+            problem = f"ses données {widget.path} sont absentes ou illisibles ({error})."
+            raise self._widget_error(read, widget, problem) from None
+        provenance = captions.caption(record, self.manifest.pages[record.page], "Données produites")
+        if widget.name == "dimensions":
+            fallback = widgets.fallback_table(data)
+        else:
+            figure = next(s for s in read.figures if s.path == widget.figure)
+            fallback = widgets.fallback_image(url(widget.figure), figure.alt)
+        html = widgets.widget_html(widget, url(widget.path), fallback, provenance)
+        return html, widgets.embedded(text, url(widget.path))
+
+    @staticmethod
+    def _widget_error(read: Page, widget: Widget, problem: str) -> PluginError:
+        return stop(
+            f"{read.path.name}, ligne {widget.lineno} : widget « {widget.name} » : {problem} "
+            f'Générez-les : make figures ARGS="--page {read.name}".'
+        )
+
+    def on_page_content(self, html, page, config, files):
+        src = page.file.src_uri
+        if src in self.shown:
+            html = re.sub(r'<details class="tf"(?=>)', '<details class="tf" open', html)
+        # The widgets' data, style and scripts, at the end of the content of the pages that
+        # use them (Material's instant navigation runs the scripts of the content it loads).
+        return french_html("\n".join([html, *self.assets.pop(src, [])]))
+
+    def on_post_page(self, output, page, config):
+        # The theme's additions (the site's name, the menu, the table of contents), and the
+        # content again: a plugin may have turned its no-break spaces into `&nbsp;`.
+        return french_html(output)
+
+    def on_post_build(self, config):
+        if self.notebooks is not None:
+            shutil.rmtree(self.notebooks, ignore_errors=True)
+            self.notebooks = None
+        accents.add_to_search(config)
+
+    def on_build_error(self, error):
+        if self.notebooks is not None:
+            shutil.rmtree(self.notebooks, ignore_errors=True)
+            self.notebooks = None
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" "))]
+
+
+def _is_title(segment) -> bool:
+    return not segment.within and getattr(segment, "text", "").startswith("# ")
