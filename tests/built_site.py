@@ -15,8 +15,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from tp_cnn.pages import DOCS, ROOT
-from tp_cnn.solutions import site_config
+from tp_cnn.course.config import site_config
+from tp_cnn.paths import DOCS, ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WORDS = ROOT / "tests" / "mots-du-projet.txt"
@@ -155,7 +155,9 @@ class PageHTML(HTMLParser):
     """The content of a built page (Material's `article`): its prose (what a student reads:
     text and alternative texts, without code, math or passages marked in another language),
     apart from its italics (`italics`: foreign words may be there), its content images,
-    and, for the whole page, its ids and the URLs it links to."""
+    and, for the whole page, its ids, the URLs it links to, its anchors (`<a>` and their
+    attributes) and the resources a browser fetches by itself to show it: the one reader
+    of built pages in the tests."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
@@ -168,6 +170,7 @@ class PageHTML(HTMLParser):
         self.images: list[dict[str, str]] = []  # src and alt of the article's images
         self.ids: set[str] = set()
         self.links: list[str] = []  # href and src, as written
+        self.elements: list[tuple[str, dict[str, str]]] = []  # every start tag, in order
         self.feed(text)
         self.close()
 
@@ -180,8 +183,24 @@ class PageHTML(HTMLParser):
     def italics(self) -> str:
         return _lines(self._italics)
 
+    @property
+    def anchors(self) -> list[dict[str, str]]:
+        return [attrs for tag, attrs in self.elements if tag == "a"]
+
+    @property
+    def resources(self) -> list[str]:
+        """What a browser fetches by itself when it shows the page (not <a> links)."""
+        found = []
+        for tag, attrs in self.elements:
+            if tag in {"script", "img", "iframe", "source", "audio", "video"} and attrs.get("src"):
+                found.append(attrs["src"])
+            if tag == "link" and attrs.get("href") and attrs.get("rel") != "canonical":
+                found.append(attrs["href"])
+        return found
+
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
+        self.elements.append((tag, attrs))
         for name in ("id", "name"):
             if attrs.get(name) and (name == "id" or tag == "a"):
                 self.ids.add(attrs[name])
@@ -305,3 +324,19 @@ def misspelled(text: str, personal: Path, dictionaries: str = "fr_FR") -> list[s
         check=True,
     )
     return sorted(set(check.stdout.split()))
+
+
+def let_through(context, prefix: str, outside: list[str] | None = None) -> None:
+    """Every request of the browser `context` that does not start with `prefix` is blocked
+    (and noted in `outside`): the one filter of the tests' browsers."""
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(prefix):
+            request_route.continue_()
+        else:
+            if outside is not None:
+                outside.append(url)
+            request_route.abort("blockedbyclient")
+
+    context.route("**/*", route)

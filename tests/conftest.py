@@ -3,18 +3,15 @@ import functools
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from built_site import SiteServer
+from built_site import SiteServer, let_through
 
-from tp_cnn.browser import CHROMIUM_FLAGS, find_chromium
-from tp_cnn.builds import build_site
-from tp_cnn.pages import ROOT
+from tp_cnn.exports.browser import CHROMIUM_FLAGS, find_chromium
+from tp_cnn.exports.builds import build_site
 
 
 @pytest.fixture
@@ -47,22 +44,17 @@ def _once_per_run(tmp_path_factory, name: str, make):
     return folder, pickle.loads(made.read_bytes())
 
 
-def _build(out: Path) -> None:
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    build = subprocess.run(
-        [str(mkdocs), "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "", "PYTHONPATH": str(ROOT / "src")},
-    )
-    assert build.returncode == 0, build.stderr
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site built once (mkdocs build --strict, as `make build`) in a temporary folder."""
+    return _once_per_run(tmp_path_factory, "site", build_site)[0]
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The site built once (mkdocs build --strict) in a temporary folder."""
-    return _once_per_run(tmp_path_factory, "site", _build)[0]
+def hidden_site(tmp_path_factory) -> Path:
+    """The site built once more, with `extra.solutions: hidden`."""
+    build = functools.partial(build_site, solutions="hidden")
+    return _once_per_run(tmp_path_factory, "site-hidden", build)[0]
 
 
 @pytest.fixture(scope="session")
@@ -157,13 +149,7 @@ def tab(browser, server, journal):
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url[:-1])
 
-    def local_only(route):
-        if route.request.url.startswith(server.url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", local_only)
+    let_through(context, server.url)
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and journal.errors.append(msg.text))
     page.on("pageerror", lambda error: journal.errors.append(f"exception : {error}"))

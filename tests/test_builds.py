@@ -1,13 +1,14 @@
-"""The site built in a variant of its configuration (src/tp_cnn/builds.py), for the PDF
+"""The site built in a variant of its configuration (src/tp_cnn/exports/builds.py), for the PDF
 and the offline pack: what the variant inherits and overrides, and files written whole."""
 
 from __future__ import annotations
 
 import pytest
 
-from tp_cnn.builds import SHIM, BuildError, build_site, written_whole
-from tp_cnn.pages import ROOT
-from tp_cnn.solutions import site_config
+from tp_cnn.course.config import site_config
+from tp_cnn.exports.builds import SHIM, BuildError, build_site
+from tp_cnn.outputs import written_whole
+from tp_cnn.paths import ROOT
 
 
 def test_the_variant_overrides_only_what_it_must(offline_site):

@@ -1,14 +1,24 @@
 import pytest
 
-from tp_cnn import harness
-from tp_cnn.executor import BlockFailure, PageRun, describe_failure
-from tp_cnn.pages import DOCS, PageError, load_page
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.pages import PageError, load_page
+from tp_cnn.running import harness
+from tp_cnn.running.executor import BlockFailure, PageRun, describe_failure
 
 
 def run_page(path):
     with harness.prepared("fast"):
         run = PageRun(load_page(path))
         return run, run.run()
+
+
+def failing_run(path, error: type[BaseException]):
+    """The page at `path` run until it raises `error`: its run, and the error."""
+    with harness.prepared("fast"):
+        run = PageRun(load_page(path))
+        with pytest.raises(error) as excinfo:
+            run.run()
+    return run, excinfo.value
 
 
 def test_blocks_share_one_namespace_and_their_output_is_captured(write_page):
@@ -36,11 +46,8 @@ def test_an_output_shown_on_the_page_is_checked(write_page):
 
 def test_an_error_names_the_page_and_the_failing_line(write_page):
     path = write_page("```python\nx = 1\ny = undefined_name\n```\n")
-    with harness.prepared("fast"):
-        run = PageRun(load_page(path))
-        with pytest.raises(NameError) as excinfo:
-            run.run()
-    report = describe_failure(run.page, excinfo.value)
+    run, error = failing_run(path, NameError)
+    report = describe_failure(run.page, error)
     assert "page.md" in report
     assert "ligne 3 : y = undefined_name" in report
     assert run.failed.lineno == 1
@@ -51,11 +58,8 @@ def test_a_typo_in_the_real_page_fails_with_its_name_and_line(tmp_path):
     assert "conv(grayscale, contour1)" in broken
     path = tmp_path / "convolution-pooling.md"
     path.write_text(broken.replace("conv(grayscale, contour1)", "conv(grayscale, contuor1)"))
-    with harness.prepared("fast"):
-        run = PageRun(load_page(path))
-        with pytest.raises(NameError) as excinfo:
-            run.run()
-    report = describe_failure(run.page, excinfo.value)
+    run, error = failing_run(path, NameError)
+    report = describe_failure(run.page, error)
     assert "convolution-pooling.md" in report
     assert "edges = conv(grayscale, contuor1)" in report
     assert "NameError: name 'contuor1' is not defined" in report
@@ -63,11 +67,8 @@ def test_a_typo_in_the_real_page_fails_with_its_name_and_line(tmp_path):
 
 def test_a_syntax_error_names_the_page_and_line(write_page):
     path = write_page("# Titre\n\n```python\nx = (1,\n```\n")
-    with harness.prepared("fast"):
-        run = PageRun(load_page(path))
-        with pytest.raises(SyntaxError) as excinfo:
-            run.run()
-    assert "ligne 4" in describe_failure(run.page, excinfo.value)
+    run, error = failing_run(path, SyntaxError)
+    assert "ligne 4" in describe_failure(run.page, error)
 
 
 def test_an_expected_error_must_be_raised(write_page):
@@ -103,11 +104,8 @@ def test_an_error_in_a_solution_with_blank_lines_points_at_its_true_line(write_p
         'Texte\n\n??? tf "TensorFlow"\n\n    ```python\n    x = 1\n\n\n    y = 2\n\n'
         "    z = undefined_name\n    ```\n"
     )
-    with harness.prepared("fast"):
-        run = PageRun(load_page(path))
-        with pytest.raises(NameError) as excinfo:
-            run.run()
-    assert "ligne 11 : z = undefined_name" in describe_failure(run.page, excinfo.value)
+    run, error = failing_run(path, NameError)
+    assert "ligne 11 : z = undefined_name" in describe_failure(run.page, error)
 
 
 def test_a_block_that_stops_python_fails_the_page(write_page):

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tp_cnn import cli, figures, manifest
-from tp_cnn.merge import merge
-from tp_cnn.notebooks import NOTEBOOKS
-from tp_cnn.pages import DOCS, ROOT, PageError, course_pages, load_page
+from tp_cnn.exports.notebooks import NOTEBOOKS
+from tp_cnn.figures import child, cli, key, manifest
+from tp_cnn.figures import generate as figures_generate
+from tp_cnn.figures.merge import merge
+from tp_cnn.paths import DOCS, ROOT
+from tp_cnn.reading.navigation import course_pages
+from tp_cnn.reading.pages import PageError, load_page
 
 SCRIPT = ROOT / "scripts" / "generate_figures.py"
 DRAW = """
@@ -51,7 +54,7 @@ def checksums(folder: Path) -> dict:
 
 
 def generate(path, docs, mode="fast"):
-    return figures.generate(load_page(path), mode, docs.parent, docs)
+    return figures_generate.generate(load_page(path), mode, docs.parent, docs)
 
 
 def test_a_page_writes_its_figures_records_and_notebook_together(write_page, docs):
@@ -96,7 +99,7 @@ def test_a_write_error_is_reported_as_such_and_changes_nothing(write_page, docs,
     monkeypatch.setattr(os, "replace", full_disk)
     status = docs.parent / "status.json"
     args = [str(path), "fast", str(docs), str(docs.parent), str(status)]
-    assert figures.main(args) == 3
+    assert child.main(args) == 3
     assert '"write_error": true' in status.read_text()
     assert "No space left on device" in status.read_text()
     assert checksums(docs) == before
@@ -183,7 +186,7 @@ def test_every_committed_key_is_current():
     committed = read(DOCS)
     for page in course_pages():
         record = committed.pages[page.name]
-        assert record.key == figures.page_key(page, record.mode), (
+        assert record.key == key.page_key(page, record.mode), (
             f'{page.name} : figures périmées ; lancez make figures ARGS="--page {page.name}"'
         )
 
@@ -296,7 +299,7 @@ def test_pages_run_on_separate_machines_are_merged(tmp_path):
         docs.mkdir(parents=True)
         page = docs / f"{name}.md"
         page.write_text(DRAW.replace("figures/page/", f"figures/{name}/") + RECORD)
-        figures.generate(load_page(page), "fast", docs.parent, docs)
+        figures_generate.generate(load_page(page), "fast", docs.parent, docs)
     parts = tmp_path / "artifacts"
     for docs, name in ((first, "a"), (second, "b")):
         shutil.copytree(docs / "figures", parts / f"figures-{name}")

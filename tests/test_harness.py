@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tp_cnn import harness
+from tp_cnn.running import harness
 
 
 def tiny_model(keras):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tp_cnn import manifest, outputs
-from tp_cnn.manifest import FigureRecord, Manifest, ManifestError, PageRecord, RunRecord
-from tp_cnn.pages import DOCS
+from tp_cnn import outputs
+from tp_cnn.figures import manifest
+from tp_cnn.figures.manifest import FigureRecord, Manifest, ManifestError, PageRecord, RunRecord
+from tp_cnn.paths import DOCS
 
 PAGE = PageRecord("0123", "fast", "CPU", "2.21.0", "2026-11-29T12:00:00+00:00", 3.5)
 FIGURE = FigureRecord("page", 12, "abcd", "stand-in", 2)

@@ -1,21 +1,23 @@
 """The notebooks of the pages (docs/notebooks/): up to date, well formed, runnable, linked."""
 
 import re
-from html.parser import HTMLParser
 
 import nbformat
 import pytest
+from built_site import PageHTML
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import v4
 
-from tp_cnn.notebooks import NOTEBOOKS, page_notebook, write_notebooks
-from tp_cnn.pages import DOCS, ROOT, course_pages, load_page
+from tp_cnn.exports.notebooks import NOTEBOOKS, page_notebook, write_notebooks
+from tp_cnn.paths import DOCS, ROOT
+from tp_cnn.reading.navigation import course_pages
+from tp_cnn.reading.pages import load_page
 
 COMMITTED = DOCS / NOTEBOOKS
 REGENERATE = (
     "make figures (les pages dont le code n'a pas changé ne sont pas réexécutées), ou sans "
-    'rien exécuter : .venv/bin/python -c "from tp_cnn.notebooks import write_notebooks; '
+    'rien exécuter : .venv/bin/python -c "from tp_cnn.exports.notebooks import write_notebooks; '
     'write_notebooks()"'
 )
 
@@ -144,17 +146,6 @@ def test_a_page_becomes_a_colab_notebook(write_page):
     assert cells[-1].source == "Fin de la page."
 
 
-# The harness of the tests (fast mode: stand-ins, capped fit), entered inside the kernel.
-PRELUDE = """\
-from pathlib import Path
-
-from tp_cnn import harness
-
-_ctx = harness.prepared("fast", Path({workdir!r}))
-_ctx.__enter__()
-"""
-
-
 def _code_of(cell) -> str:
     return re.sub(r"^# @title .*\n", "", cell.source)
 
@@ -175,7 +166,7 @@ def test_the_notebook_runs_the_code_that_the_page_tests_run(page):
 PRELUDE = """\
 from pathlib import Path
 
-from tp_cnn import harness
+from tp_cnn.running import harness
 
 _ctx = harness.prepared("fast", Path({workdir!r}))
 _ctx.__enter__()
@@ -207,16 +198,6 @@ def test_a_notebook_runs_from_top_to_bottom_in_a_jupyter_kernel(tmp_path):
             assert errors, f"{KERNEL_RUN}.ipynb, cellule {cell.id} : elle devait lever une erreur"
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.links.append(dict(attrs))
-
-
 def test_each_course_page_links_to_colab_and_to_its_notebook(site):
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     repo = re.search(r"^repo_url: *https://github\.com/(\S+?)/?$", config, re.MULTILINE)[1]
@@ -226,9 +207,7 @@ def test_each_course_page_links_to_colab_and_to_its_notebook(site):
     for page in pages:
         html = (site / page.name / "index.html").read_text(encoding="utf-8")
         assert re.search(r'</h1>\s*<p class="notebook-links">', html), page.name
-        parser = _Links()
-        parser.feed(html)
-        classes = {link.get("class"): link for link in parser.links}
+        classes = {link.get("class"): link for link in PageHTML(html).anchors}
         colab = classes["colab-badge"]["href"]
         path = f"docs/notebooks/{page.name}.ipynb"
         assert colab == f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from built_site import let_through
 
-from tp_cnn.offline import NAME, pack
+from tp_cnn.exports.offline import NAME, pack
 
 CHAPTER = "Convolution et pooling"
 
@@ -32,14 +33,7 @@ def offline_tab(browser, unzipped):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
     outside, errors = [], []
 
-    def disk_only(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", disk_only)
+    let_through(context, "file://", outside)
     tab = context.new_page()
     tab.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     tab.on("pageerror", lambda error: errors.append(f"exception : {error}"))

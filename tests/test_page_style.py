@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tp_cnn.pages import DOCS
+from tp_cnn.paths import DOCS
 
 MAX_WIDTH = 79
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

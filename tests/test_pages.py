@@ -1,19 +1,10 @@
-"""The one reader of a page (tp_cnn.pages): segments, true lines, and refusals in French."""
+"""The one reader of a page (tp_cnn.reading.pages): segments, true lines, and refusals in French."""
 
 import pytest
 from pytest_codeblocks import extract_from_file
 
-from tp_cnn.pages import (
-    DOCS,
-    Admonition,
-    Comment,
-    Figure,
-    PageError,
-    Prose,
-    course_pages,
-    find_page,
-    load_page,
-)
+from tp_cnn.reading.navigation import course_pages, find_page
+from tp_cnn.reading.pages import DOCS, Admonition, Comment, PageError, Prose, load_page
 
 PAGE = """
 # Titre
@@ -152,5 +143,9 @@ def test_an_unknown_page_name_lists_the_known_ones(write_page, tmp_path):
 
 
 def test_every_figure_of_the_real_site_is_in_its_pages_folder():
-    figures = [figure for page in course_pages() for figure in page.figures]
-    assert figures and all(isinstance(figure, Figure) for figure in figures)
+    pages = course_pages()
+    assert sum(len(page.figures) for page in pages) > 20
+    for page in pages:
+        for figure in page.figures:
+            assert figure.path.startswith(f"figures/{page.name}/"), (page.name, figure.path)
+            assert (DOCS / figure.path).is_file(), figure.path

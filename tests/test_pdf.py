@@ -14,9 +14,10 @@ import re
 
 import pytest
 
-from tp_cnn.builds import nav_pages
-from tp_cnn.pages import DOCS, load_page
-from tp_cnn.segments import Code, Figure
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.navigation import nav_files
+from tp_cnn.reading.pages import load_page
+from tp_cnn.reading.segments import Code, Figure
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf introuvable : `make install` l'installe")
 
@@ -27,14 +28,14 @@ def _flat(text: str) -> str:
 
 
 def _solution(segment) -> bool:
-    return any(box.kind == "tf" for box in segment.within)
+    return any(box.is_solution for box in segment.within)
 
 
 @pytest.fixture(scope="session")
 def chapters(offline_site):
     """The Markdown pages of the navigation, in reading order."""
     _, config = offline_site
-    return [load_page(DOCS / name) for name in nav_pages(config)]
+    return [load_page(DOCS / name) for name in nav_files(config["nav"]) if name.endswith(".md")]
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +48,7 @@ def titles(chapters) -> list[str]:
 
 @pytest.fixture(scope="session")
 def pdf(offline_site, browser, tmp_path_factory):
-    from tp_cnn.pdf import print_pdf
+    from tp_cnn.exports.pdf import print_pdf
 
     site, config = offline_site
     out = tmp_path_factory.mktemp("pdf") / "tp.pdf"

@@ -1,26 +1,13 @@
 """The built site: strict build, solutions collapsed, and nothing loaded from another host."""
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
-from tp_cnn import manifest
-from tp_cnn.pages import DOCS, ROOT, load_page
+from built_site import PageHTML
 
-
-class _Resources(HTMLParser):
-    """URLs that a browser fetches by itself when it shows the page (not <a> links)."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in {"script", "img", "iframe", "source", "audio", "video"} and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href") and attrs.get("rel") not in {"canonical"}:
-            self.urls.append(attrs["href"])
+from tp_cnn.figures import manifest
+from tp_cnn.paths import DOCS, ROOT
+from tp_cnn.reading.pages import load_page
 
 
 def _is_remote(url: str) -> bool:
@@ -31,10 +18,9 @@ def test_no_page_loads_anything_from_another_host(site):
     pages = list(site.rglob("*.html"))
     assert len(pages) >= 3
     for page in pages:
-        parser = _Resources()
-        parser.feed(page.read_text(encoding="utf-8"))
-        assert parser.urls, page
-        assert not [url for url in parser.urls if _is_remote(url)], page
+        urls = PageHTML(page.read_text(encoding="utf-8")).resources
+        assert urls, page
+        assert not [url for url in urls if _is_remote(url)], page
     for sheet in site.rglob("*.css"):
         urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", sheet.read_text(encoding="utf-8"))
         assert not [url for url in urls if _is_remote(url)], sheet

@@ -8,25 +8,23 @@ import re
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tp_cnn.notebooks import page_notebook
-from tp_cnn.pages import ROOT, Code, course_pages, read_page
-from tp_cnn.pytest_plugin import CoursePage
-from tp_cnn.solutions import (
+from tp_cnn.course.config import Course, site_config
+from tp_cnn.course.solutions import (
     PLACEHOLDER,
     Rules,
     SolutionsError,
     anchor,
-    apply,
-    chapters,
-    is_solution,
-    page_rules,
-    rules,
-    site_config,
+    edits,
     solutions_of,
 )
+from tp_cnn.exports.notebooks import page_notebook
+from tp_cnn.paths import ROOT
+from tp_cnn.pytest_plugin import CoursePage
+from tp_cnn.reading.navigation import course_pages
+from tp_cnn.reading.pages import read_page
+from tp_cnn.reading.segments import Code
 
 TODAY = datetime.date(2026, 3, 16)
 PAGE = """\
@@ -62,6 +60,17 @@ Après l'exercice.
 
 def _page(text: str = PAGE):
     return read_page(Path("page.md"), text)
+
+
+def rules(src: str, settings: dict, config: dict, today=TODAY) -> Rules:
+    """The rules of page `src` with front matter `settings`, on a site of this `config`."""
+    return Course((), (), config.get("extra") or {}, today).rules(src, settings)
+
+
+def apply(text: str, page, page_rules: Rules) -> str:
+    """The page's Markdown as the site shows it (the plugin makes the same edits)."""
+    lines = text.split("\n")
+    return "\n".join(edits(page, page_rules, lines).apply(lines))
 
 
 # ---------------------------------------------------------------------------------------
@@ -142,13 +151,18 @@ def test_the_exercises_are_numbered_by_chapter_and_rank():
     assert "Exercice :" in apply(PAGE, _page(), Rules(chapter=None))  # not a chapter
 
 
-def test_the_chapters_are_the_pages_of_le_tp_in_the_nav():
+def test_the_chapters_are_the_course_pages_in_menu_order_whatever_the_menu_says():
     config = site_config()
-    names = chapters(config["nav"])
-    assert len(names) == 4 and all(name.endswith(".md") for name in names)
+    course = Course.from_config(config)
+    names = [page.path.name for page in course_pages()]
+    assert list(course.chapters) == names and len(names) == 4
     for rank, name in enumerate(names, 1):
-        assert page_rules(read_page(ROOT / "docs" / name, ""), config).chapter == rank
-    assert page_rules(read_page(ROOT / "docs" / "index.md", ""), config).chapter is None
+        assert course.rules(name, {}).chapter == rank
+    assert course.rules("index.md", {}).chapter is None
+    renamed = {**config, "nav": [{"Autre titre": section} for section in config["nav"]]}
+    assert Course.from_config(renamed).chapters == course.chapters
+    off = Course.from_config(config, numbered=False)
+    assert off.chapters == () and off.rules(names[0], {}).chapter is None
 
 
 def _sources(notebook, kind="code"):
@@ -194,7 +208,7 @@ def _solution_lines() -> dict[str, list[str]]:
         lines = {
             line.strip()
             for segment in page.segments
-            if isinstance(segment, Code) and any(map(is_solution, segment.within))
+            if isinstance(segment, Code) and any(a.is_solution for a in segment.within)
             for line in segment.code.splitlines()
             if len(line.strip()) >= 12 and not line.strip().startswith("#")
         }
@@ -218,15 +232,6 @@ def _texts(site: Path, name: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def hidden_site(tmp_path_factory) -> Path:
-    """The site built once more, in this process, with `extra.solutions: hidden`."""
-    out = tmp_path_factory.mktemp("site-hidden")
-    extra = {**site_config()["extra"], "solutions": "hidden"}
-    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(out), extra=extra))
-    return out
-
-
 def test_hidden_solutions_are_nowhere_on_the_built_site(site, hidden_site):
     solutions = _solution_lines()
     assert sum(map(len, solutions.values())) > 20
@@ -245,8 +250,7 @@ def test_hidden_solutions_are_nowhere_on_the_built_site(site, hidden_site):
 
 
 def test_numbers_and_anchors_are_the_same_on_the_site_and_in_the_notebooks(site):
-    config = site_config()
-    for rank, name in enumerate(chapters(config["nav"]), 1):
+    for rank, name in enumerate(Course.from_config(None).chapters, 1):
         page = next(page for page in course_pages() if page.path.name == name)
         markup = (site / page.name / "index.html").read_text(encoding="utf-8")
         ids = re.findall(r'\bid="([^"]+)"', markup)

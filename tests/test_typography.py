@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tp_cnn.typography import NBSP, NNBSP, french, french_html, html_runs
+from tp_cnn.course.typography import NBSP, NNBSP, french, french_html, html_runs
 
 PAGES = ["", "convolution-pooling", "cnn-cifar10", "vgg16", "transfert-apprentissage", "resultats"]
 

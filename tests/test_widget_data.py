@@ -1,5 +1,5 @@
 """The widgets without a browser: their line in a page (the reader), the data the figure
-script exports from the page's variables, the notebook, the site hook and the scripts'
+script exports from the page's variables, the notebook, the site plugin and the scripts'
 weight. The widgets in a browser: tests/test_widgets.py."""
 
 import base64
@@ -7,16 +7,21 @@ import gzip
 import io
 import json
 import re
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from mkdocs.exceptions import PluginError
+from site_plugin import course_plugin, render
 
-from tp_cnn import figures, manifest, widget_hooks
-from tp_cnn.notebooks import page_notebook
-from tp_cnn.pages import DOCS, PageError, Widget, load_page
-from tp_cnn.widgets import ASSETS, SPECS, WidgetError
+from tp_cnn.exports.notebooks import page_notebook
+from tp_cnn.figures import generate, key, manifest
+from tp_cnn.figures.widget_data import WidgetError
+from tp_cnn.paths import DOCS
+from tp_cnn.reading.pages import PageError, load_page
+from tp_cnn.reading.segments import Widget
+from tp_cnn.reading.widget_lines import SPECS
+from tp_cnn.running.executor import BlockResult
+from tp_cnn.website.widgets import ASSETS
 
 FIGURE = "![Le 8](figures/page/eight.png)\n\n"
 LINE = (
@@ -93,18 +98,18 @@ def test_a_malformed_widget_line_is_refused_with_its_line(write_page, case):
 def test_the_figure_script_exports_the_variables_as_they_are_at_the_widget(write_page, tmp_path):
     docs = tmp_path / "docs"
     page = load_page(write_page(PAGE))
-    figures.generate(page, "fast", tmp_path, docs)
+    generate.generate(page, "fast", tmp_path, docs)
     data = json.loads((docs / "figures/page/convolution.json").read_text(encoding="utf-8"))
     assert data["image"] == np.eye(5).tolist()  # the value above the line, not the later one
     assert data["kernels"] == {"croix": [[0, 1, 0], [1, -4, 1], [0, 1, 0]]}
     record = manifest.read(docs / manifest.MANIFEST).figures["figures/page/convolution.json"]
     assert (record.page, record.block_line, record.data) == ("page", 1, "real")
-    assert figures.is_current(page, "fast", manifest.read(docs / manifest.MANIFEST), docs)
+    assert key.is_current(page, "fast", manifest.read(docs / manifest.MANIFEST), docs)
 
 
 def test_adding_a_widget_line_changes_the_key_of_the_page(write_page):
     without = load_page(write_page(PAGE.replace(LINE, "")))
-    assert figures.page_key(load_page(write_page(PAGE)), "fast") != figures.page_key(
+    assert key.page_key(load_page(write_page(PAGE)), "fast") != key.page_key(
         without, "fast"
     )
 
@@ -122,7 +127,7 @@ def test_a_widget_without_usable_variables_fails_in_french(write_page, tmp_path,
     page = load_page(write_page(text))
     where = "page.md, ligne 7 : widget « convolution » : "
     with pytest.raises(WidgetError, match=re.escape(where + message)):
-        figures.export_widgets(page, figures.BlockResult(page.blocks[0]), _run(page))
+        generate.export_widgets(page, BlockResult(page.blocks[0]), _run(page))
 
 
 def _run(page) -> dict:
@@ -141,7 +146,7 @@ def test_a_photo_is_exported_as_an_8_bit_png_with_its_range(write_page):
         'data-figure="figures/page/eight.png"></div>\n'
     )
     page = load_page(write_page(text))
-    (data,) = figures.export_widgets(page, figures.BlockResult(page.blocks[0]), _run(page)).values()
+    (data,) = generate.export_widgets(page, BlockResult(page.blocks[0]), _run(page)).values()
     photo = json.loads(data[0])["image"]
     pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(photo["png"]))))
     values = photo["min"] + pixels / 255 * (photo["max"] - photo["min"])
@@ -164,8 +169,8 @@ def test_the_dimensions_widget_gets_the_layers_as_keras_built_them(write_page):
     page = load_page(
         write_page('```python\nx = 1\n```\n\n<div data-widget="dimensions" data-model="m"></div>\n')
     )
-    (data,) = figures.export_widgets(
-        page, figures.BlockResult(page.blocks[0]), {"m": model}
+    (data,) = generate.export_widgets(
+        page, BlockResult(page.blocks[0]), {"m": model}
     ).values()
     stack = json.loads(data[0])
     assert stack["input"] == [9, 9, 2] and stack["total"] == model.count_params()
@@ -195,7 +200,7 @@ def test_a_widget_line_is_a_sentence_in_the_notebook(write_page):
     assert f"un schéma interactif ici\u00a0: {SPECS['convolution'].title}" in text
 
 
-def _hook(tmp_path, monkeypatch, records: dict, data: str | None):
+def _hook(tmp_path, records: dict, data: str | None):
     docs = tmp_path / "docs"
     path = docs / "page.md"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,25 +209,19 @@ def _hook(tmp_path, monkeypatch, records: dict, data: str | None):
         (docs / "figures/page").mkdir(parents=True)
         (docs / "figures/page/convolution.json").write_text(data, encoding="utf-8")
     fast = manifest.PageRecord("k", "fast", "CPU", None, "2026-11-29T10:00:00+00:00", 1.0)
-    monkeypatch.setattr(widget_hooks, "_manifest", manifest.Manifest({"page": fast}, records))
-    file = SimpleNamespace(src_uri="page.md", abs_src_path=str(path))
-    page = SimpleNamespace(file=file, url="page/")
-    return widget_hooks.on_page_markdown(
-        path.read_text(), page, {"docs_dir": str(docs)}, None
-    ), page
+    return render(course_plugin(docs, manifest.Manifest({"page": fast}, records)), path)
 
 
 RECORD = {"figures/page/convolution.json": manifest.FigureRecord("page", 1, "c", "real", None)}
 
 
-def test_the_hook_puts_the_widget_with_its_fallback_and_loads_its_script(tmp_path, monkeypatch):
-    markdown, page = _hook(tmp_path, monkeypatch, RECORD, '{"image": [[1]], "kernels": {}}')
+def test_the_plugin_puts_the_widget_with_its_fallback_and_loads_its_script(tmp_path):
+    markdown, content = _hook(tmp_path, RECORD, '{"image": [[1]], "kernels": {}}')
     line = markdown.splitlines()[2]
     assert line.startswith('<div data-widget="convolution" class="widget"')
     assert 'data-src="../figures/page/convolution.json"' in line
     assert '<img class="off-glb" src="../figures/page/eight.png" alt="Le 8"' in line
     assert "Données produites par le code ci-dessus" in line
-    content = widget_hooks.on_page_content("<p>x</p>", page, None, None)
     assert content.endswith(
         '<script src="../assets/widgets/commun.js"></script>\n'
         '<script src="../assets/widgets/convolution.js"></script>'
@@ -233,11 +232,11 @@ def test_the_hook_puts_the_widget_with_its_fallback_and_loads_its_script(tmp_pat
     ("records", "data", "message"),
     [({}, "{}", "n'ont pas de provenance"), (RECORD, None, "absentes ou illisibles")],
 )
-def test_a_widget_without_its_data_stops_the_build(tmp_path, monkeypatch, records, data, message):
+def test_a_widget_without_its_data_stops_the_build(tmp_path, records, data, message):
     with pytest.raises(
         PluginError, match=f"page.md, ligne 3 : widget « convolution » : ses données .*{message}"
     ):
-        _hook(tmp_path, monkeypatch, records, data)
+        _hook(tmp_path, records, data)
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))

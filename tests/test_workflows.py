@@ -26,7 +26,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from tp_cnn.pages import ROOT
+from tp_cnn.course.config import site_config
+from tp_cnn.paths import ROOT
+from tp_cnn.reading.navigation import nav_files
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
@@ -274,17 +276,10 @@ _MkDocsLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequ
 
 
 def nav_pages() -> list[str]:
-    """The Markdown pages of the site's menu (mkdocs.yml), in order."""
-
-    def files(entry):
-        if isinstance(entry, str):
-            yield entry
-        else:
-            for child in entry.values() if isinstance(entry, dict) else entry:
-                yield from files(child)
-
-    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)["nav"]
-    return [PurePosixPath(file).stem for file in files(nav) if file.endswith(".md")]
+    """The Markdown pages of the site's menu, as MkDocs' own loader reads mkdocs.yml (the
+    workflow lists them with the standard library only)."""
+    nav = nav_files(site_config()["nav"])
+    return [PurePosixPath(file).stem for file in nav if file.endswith(".md")]
 
 
 def owner(section: str, key: str, entry: dict) -> str:

@@ -22,8 +22,7 @@ from mkdocs.utils import yaml_load
 from tp_cnn.course.front_matter import front_matter
 from tp_cnn.course.solutions import Rules, policy
 from tp_cnn.paths import CONFIG, DOCS
-from tp_cnn.reading.navigation import nav_files
-from tp_cnn.reading.pages import course_pages
+from tp_cnn.reading.navigation import course_pages, nav_files
 from tp_cnn.reading.segments import Page
 
 PLUGIN = "tp-cnn"  # the plugin's name under `plugins:` (pyproject's entry point)
@@ -63,7 +62,7 @@ class Course:
         if not docs.is_absolute():
             docs = CONFIG.parent / docs
         nav = tuple(nav_files(config.get("nav")))
-        pages = {page.path.relative_to(docs).as_posix() for page in course_pages(docs)}
+        pages = {page.path.name for page in course_pages(docs)}
         chapters = tuple(src for src in nav if src in pages) if numbered else ()
         extra = dict(config.get("extra") or {})
         course = cls(nav, chapters, extra, today or datetime.date.today())
@@ -78,7 +77,7 @@ class Course:
         chapter = self.chapters.index(src) + 1 if src in self.chapters else None
         return Rules(value, after, chapter)
 
-    def page_rules(self, page: Page, docs: Path = DOCS) -> Rules:
-        """The rules of a page of docs/, its front matter read from its file."""
+    def page_rules(self, page: Page) -> Rules:
+        """The rules of a course page (a file of docs/), its front matter read from its file."""
         text = page.path.read_text(encoding="utf-8-sig")
-        return self.rules(page.path.relative_to(docs).as_posix(), front_matter(text, page.label))
+        return self.rules(page.path.name, front_matter(text, page.label))

@@ -15,8 +15,8 @@ nbformat 4 notebook built with `nbformat.v4`:
 - a block marked `pytest.mark.xfail(raises=...)` (an error shown on purpose) gets the
   standard tag `raises-exception`, announced by a sentence;
 - figure links, expected outputs and HTML comments are dropped: the code draws and
-  prints them again. Links to other pages keep only their text. A widget line (raw
-  HTML, see `widgets`) becomes a sentence saying that the site shows a widget there.
+  prints them again. Links to other pages, or to a section (an anchor that Colab
+  does not know), keep only their text. A widget line (raw HTML, see `widget_lines`) becomes a sentence saying that the site shows a widget there.
 - the site's rules apply (`course.config.Course.rules`, from mkdocs.yml and the page's
   front matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
   `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under
@@ -42,14 +42,14 @@ from tp_cnn.course.solutions import PLACEHOLDER, Rules, exercises
 from tp_cnn.course.typography import french
 from tp_cnn.outputs import commit
 from tp_cnn.paths import DOCS
-from tp_cnn.reading.pages import course_pages
+from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.segments import Admonition, Code, Comment, Figure, Page, Prose, Widget
 from tp_cnn.reading.widget_lines import SPECS
 
 NOTEBOOKS = "notebooks"  # relative to docs/
 NBFORMAT_MINOR = 5  # cell ids exist from nbformat 4.5 on
 
-_PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\([\w./-]+\.md(?:#[\w-]*)?\)")
+_PAGE_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?:[\w./-]+\.md(?:#[\w-]*)?|#[\w-]+)\)")
 _TITLE = re.compile(r"^# +(?P<title>.+?)\s*$")
 
 GPU_NOTE = """\
@@ -181,11 +181,16 @@ def page_notebook(page: Page, rules: Rules | None = None) -> nbformat.NotebookNo
             build.segment(segment)
     build.flush()
 
+    return _notebook(page, title, build.cells)
+
+
+def _notebook(page: Page, title: str, cells: list) -> nbformat.NotebookNode:
+    """The page's cells after its title and the Colab first cells, with stable ids."""
     cells = [
         v4.new_markdown_cell(f"# {title}"),
         v4.new_markdown_cell(french(GPU_NOTE)),
         v4.new_code_cell(GPU_CHECK),
-        *build.cells,
+        *cells,
     ]
     stem = re.sub(r"[^A-Za-z0-9_-]", "-", page.name)[:50]
     for index, cell in enumerate(cells):
@@ -220,7 +225,7 @@ def write_notebooks(
     pages = course_pages(docs)
     course = Course.from_config(None, docs=docs)
     files = {
-        out / f"{page.name}.ipynb": notebook_text(page, course.page_rules(page, docs)).encode()
+        out / f"{page.name}.ipynb": notebook_text(page, course.page_rules(page)).encode()
         for page in pages
         if page.name not in skip
     }

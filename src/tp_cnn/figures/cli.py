@@ -28,7 +28,8 @@ from pathlib import Path
 
 from tp_cnn.figures import manifest
 from tp_cnn.paths import DOCS
-from tp_cnn.reading.pages import PageError, course_pages, find_page
+from tp_cnn.reading.navigation import course_pages, find_page
+from tp_cnn.reading.pages import PageError
 from tp_cnn.reading.segments import Page
 from tp_cnn.running.modes import RECORDED, WORDS, less_complete
 

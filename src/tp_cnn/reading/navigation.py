@@ -1,7 +1,9 @@
-"""The site's navigation (`nav:` of mkdocs.yml): the one home of its reading.
+"""The site's navigation (`nav:` of mkdocs.yml) and the course's pages in its order.
 
 Pages run, are tested and are numbered in the order in which students read them: the
-order of the menu. `nav_files` walks a navigation as MkDocs parsed it; `read_nav` reads
+order of the menu. A course page is a page of docs/ with Python code (`course_pages`);
+one in a sub-folder of docs/ is refused (the tests, the figure script and the site
+would not agree on its name). `nav_files` walks a navigation as MkDocs parsed it; `read_nav` reads
 it from mkdocs.yml with the standard library only (the workflow's bare-Python jobs list
 the pages without PyYAML).
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tp_cnn.paths import CONFIG
+from tp_cnn.paths import CONFIG, DOCS
+from tp_cnn.reading.pages import PageError, load_page
+from tp_cnn.reading.segments import Page
 
 _ENTRY = re.compile(r"""^\s*-\s+(?:.*:\s+)?["']?(?P<file>[^\s:"']+\.(?:md|ipynb))["']?\s*$""")
 
@@ -47,3 +51,27 @@ def reading_order(path: Path | str, nav: list[str] | None = None) -> tuple[int, 
     nav = read_nav() if nav is None else nav
     name = Path(path).as_posix()
     return (nav.index(name) if name in nav else len(nav), name)
+
+
+def course_pages(docs: Path = DOCS) -> list[Page]:
+    """Every page of docs/ that holds at least one Python block, in reading order."""
+    docs = Path(docs)
+    for path in sorted(docs.glob("*/**/*.md")):
+        if not path.is_relative_to(docs / "assets") and load_page(path).blocks:
+            raise PageError(
+                f"{path.relative_to(docs)} : une page de cours (avec du code Python) doit être "
+                f"directement dans {docs.name}/, pas dans un sous-dossier. Déplacez-la."
+            )
+    nav = read_nav()
+    paths = sorted(docs.glob("*.md"), key=lambda path: reading_order(path.name, nav))
+    pages = (load_page(path) for path in paths)
+    return [page for page in pages if page.blocks]
+
+
+def find_page(name: str, docs: Path = DOCS) -> Page:
+    pages = course_pages(docs)
+    for page in pages:
+        if page.name == name:
+            return page
+    known = ", ".join(page.name for page in pages) or "aucune"
+    raise PageError(f"Page inconnue : « {name} ». Pages disponibles : {known}.")

@@ -1,26 +1,17 @@
 """THE reader of a course page: a Markdown file → one ordered list of segments.
 
-Every part of the project reads pages through `load_page` (the executor, the pytest
-plugin, the figure script, the notebooks, the site hook): there is no other parser of
-fences, marks or figure links. A page becomes, in order:
+Every part of the project reads pages through `load_page` or `read_page`: there is no
+other parser of fences, marks or figure links. A page becomes `Prose` lines, `Comment`s,
+`Admonition` openings, `Code` blocks (verbatim, at their true lines, with their marks and
+the output shown under them), `Figure` links and `Widget` lines (see `segments`), each
+knowing the admonitions it sits in. It is read as MkDocs reads it: lines end at "\n"
+only, a front matter ends at `---` or `...`, a BOM is not text.
 
-- `Prose`: a line of text (un-indented out of its admonitions);
-- `Comment`: an HTML comment that is not a mark (`<!-- tableau-des-resultats -->`);
-- `Admonition`: the opening line of `!!! kind "Titre"` or `??? kind "Titre"`;
-- `Code`: a fenced block, its *verbatim* source (blank lines kept) at its true line
-  numbers, its marks and the output shown under it (the ```text block after
-  `<!--pytest-codeblocks:expected-output-->`), which is not a segment of its own;
-- `Figure`: a figure link `![texte](figures/<page>/<nom>.png|svg "titre"){ attributs }`;
-- `Widget`: an interactive widget, `<div data-widget="nom" data-rôle="variable"…></div>`
-  alone on its line (see `widgets` for the names, roles and what the figure script does).
-
-Each segment knows the admonitions it sits in. Marks use pytest-codeblocks' syntax
-(`<!--pytest.mark.skip(reason="…")-->`, …); see `marks.py` for those accepted. A page
-that the site would show wrongly is refused here with its file and line: an unclosed
-fence, a `py` fence (never run), a misindented admonition, a solution that is not
-collapsed, a mark with no Python block under it, a figure link that is not alone on its
-line or that points outside `figures/<its page>/`, a malformed or unknown widget, or one
-that misses a variable or names one twice. Standard library only.
+A page that the site would show wrongly is refused with its file and line: an unclosed
+fence, a Python fence in another spelling (never run), a misindented admonition, a
+solution that is not collapsed or not in lower case, a mark with no Python block under
+it, a figure link that is not alone on its line or that points outside `figures/<its
+page>/`, a malformed widget (`widget_lines`). Marks: `marks`. Standard library only.
 """
 
 from __future__ import annotations
@@ -28,9 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tp_cnn.paths import DOCS
 from tp_cnn.reading.marks import Mark, parse_mark
-from tp_cnn.reading.navigation import reading_order
 from tp_cnn.reading.segments import (
     FIGURE_PATH,
     SOLUTION,
@@ -44,8 +33,6 @@ from tp_cnn.reading.segments import (
     Widget,
 )
 from tp_cnn.reading.widget_lines import parse_widget
-
-FIGURES = DOCS / "figures"
 
 _ADMONITION = re.compile(
     r"^(?P<indent> *)(?P<marker>\?\?\?\+?|!!!) *(?P<kind>[\w-]+)(?: +\"(?P<title>[^\"]*)\")? *$"
@@ -246,20 +233,3 @@ def load_page(path: Path) -> Page:
     except (OSError, UnicodeDecodeError) as error:
         raise PageError(f"{path.name} : impossible de lire la page ({error}).") from error
     return read_page(path, text)
-
-
-def course_pages(docs: Path = DOCS) -> list[Page]:
-    """Every page of docs/ that holds at least one Python block, in reading order."""
-    docs = Path(docs)
-    paths = sorted(docs.glob("*.md"), key=lambda path: reading_order(path.relative_to(docs)))
-    pages = (load_page(path) for path in paths)
-    return [page for page in pages if page.blocks]
-
-
-def find_page(name: str, docs: Path = DOCS) -> Page:
-    pages = course_pages(docs)
-    for page in pages:
-        if page.name == name:
-            return page
-    known = ", ".join(page.name for page in pages) or "aucune"
-    raise PageError(f"Page inconnue : « {name} ». Pages disponibles : {known}.")

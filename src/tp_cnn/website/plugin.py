@@ -37,7 +37,8 @@ from tp_cnn.course.front_matter import front_matter
 from tp_cnn.course.typography import french_html
 from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
 from tp_cnn.figures import manifest
-from tp_cnn.reading.pages import PageError, course_pages, read_page
+from tp_cnn.reading.navigation import course_pages
+from tp_cnn.reading.pages import PageError, read_page
 from tp_cnn.reading.segments import Comment, Figure, Page, Widget
 from tp_cnn.website import accents, badges, captions, widgets
 
@@ -84,7 +85,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                 file = files.get_file_from_path(f"{NOTEBOOKS}/{page.name}.ipynb")
                 if file is None or file.abs_src_path is None:
                     continue
-                text = notebook_text(page, self.course.page_rules(page, docs))
+                text = notebook_text(page, self.course.page_rules(page))
                 if Path(file.abs_src_path).read_text(encoding="utf-8") != text:
                     (self.notebooks / f"{page.name}.ipynb").write_text(text, encoding="utf-8")
                     file.abs_src_path = str(self.notebooks / f"{page.name}.ipynb")

@@ -1,24 +1,22 @@
-"""The MkDocs hook on hand-built manifests: captions, results table, and refusals."""
+"""The site's plugin on hand-built manifests: captions, results table, and refusals."""
 
 import shutil
-import subprocess
-import sys
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
+from site_plugin import course_plugin, render
 
-from tp_cnn import site_hooks
-from tp_cnn.manifest import FigureRecord, Manifest, PageRecord, RunRecord
-from tp_cnn.pages import ROOT
+from tp_cnn.exports.builds import BuildError, build_site
+from tp_cnn.figures.manifest import FigureRecord, Manifest, PageRecord, RunRecord
+from tp_cnn.paths import ROOT
+from tp_cnn.website.captions import caption, results_table
 
 FULL = PageRecord("k", "full", "NVIDIA H100", "2.21.0", "2026-11-29T10:00:00+00:00", 60.0)
 FAST = PageRecord("k", "fast", "CPU", "2.21.0", "2026-11-28T10:00:00+00:00", 6.0)
 
 
 def test_a_real_full_run_has_a_caption_and_no_warning():
-    text = site_hooks.caption(FigureRecord("p", 3, "h", "real", 20), FULL)
+    text = caption(FigureRecord("p", 3, "h", "real", 20), FULL)
     assert "exécution complète · données réelles · 20 époque(s) · NVIDIA H100" in text
     assert "2026-11-29" in text and "TensorFlow 2.21.0" in text
     assert "résultat réel" not in text
@@ -33,23 +31,24 @@ def test_a_real_full_run_has_a_caption_and_no_warning():
     ],
 )
 def test_a_figure_that_is_not_a_real_result_says_so(figure, page, warning):
-    text = site_hooks.caption(figure, page)
+    text = caption(figure, page)
     assert warning in text and "elle ne montre pas un résultat réel" in text
 
 
 def test_a_fast_figure_without_training_is_not_flagged():
-    text = site_hooks.caption(FigureRecord("p", 3, "h", "real", None), FAST)
+    text = caption(FigureRecord("p", 3, "h", "real", None), FAST)
     assert "exécution rapide" in text and "résultat réel" not in text
 
 
+NAV = ["index.md", "cnn-cifar10.md", "transfert-apprentissage.md"]
 MIXED = PageRecord("k", "mixed", "CPU", "2.21.0", "2026-11-29T10:00:00+00:00", 3600.0)
 
 
 def test_a_mixed_run_is_complete_on_real_data_and_cut_on_stand_ins():
-    real = site_hooks.caption(FigureRecord("p", 3, "h", "real", 20), MIXED)
+    real = caption(FigureRecord("p", 3, "h", "real", 20), MIXED)
     assert "exécution complète · données réelles · 20 époque(s)" in real
     assert "résultat réel" not in real
-    stand_in = site_hooks.caption(FigureRecord("p", 9, "h", "stand-in", 2), MIXED)
+    stand_in = caption(FigureRecord("p", 9, "h", "stand-in", 2), MIXED)
     assert "exécution rapide" in stand_in and "substitution et après un entraînement" in stand_in
     records = Manifest(
         {"p": MIXED},
@@ -59,7 +58,7 @@ def test_a_mixed_run_is_complete_on_real_data_and_cut_on_stand_ins():
             "modelA": RunRecord("p", 0.25, 0.91, None, 20, 900.0, "real"),
         },
     )
-    rows = [line for line in site_hooks.results_table(records).splitlines() if "| [" in line]
+    rows = [line for line in results_table(records, NAV).splitlines() if "| [" in line]
     assert rows[0].startswith("| [`modelA`](p.md) | 0,250")
     assert rows[1].startswith("| [`cut`](p.md) ⚠")
 
@@ -73,9 +72,9 @@ def test_the_results_table_puts_real_runs_first_and_warns_about_the_others():
             "modelA": RunRecord("transfert-apprentissage", 0.25, 0.91, None, 20, 900.0, "real"),
         },
     )
-    table = site_hooks.results_table(records)
+    table = results_table(records, NAV)
     rows = [line for line in table.splitlines() if line.startswith("| [")]
-    assert rows[0].startswith("| [`modelA`](transfert-apprentissage.md) | 0,250 | 91,0 %")
+    assert rows[0].startswith("| [`modelA`](transfert-apprentissage.md) | 0,250 | 91,0\u202f%")
     assert "| 20 | 900 s | NVIDIA H100 |" in rows[0]
     assert rows[1].startswith("| [`basic_cnn`](cnn-cifar10.md) ⚠ |")
     assert "ne sont pas des résultats réels" in table
@@ -83,15 +82,17 @@ def test_the_results_table_puts_real_runs_first_and_warns_about_the_others():
 
 def test_only_real_runs_need_no_warning():
     records = Manifest({"p": FULL}, {}, {"m": RunRecord("p", 0.3, 0.9, 0.99, 20, 10.0, "real")})
-    assert "⚠" not in site_hooks.results_table(records)
-    assert "99,0 %" in site_hooks.results_table(records)
-
-
-def _page(path: Path):
-    return SimpleNamespace(file=SimpleNamespace(src_uri=path.name, abs_src_path=str(path)))
+    assert "⚠" not in results_table(records, NAV)
+    assert "99,0\u202f%" in results_table(records, NAV)
 
 
 FIGURE = FigureRecord("page", 1, "h", "stand-in", 2)
+
+
+def _render(tmp_path, text: str, records: Manifest) -> list[str]:
+    path = tmp_path / "page.md"
+    path.write_text(text, encoding="utf-8")
+    return render(course_plugin(tmp_path, records), path)[0].splitlines()
 
 
 @pytest.mark.parametrize(
@@ -103,31 +104,24 @@ FIGURE = FigureRecord("page", 1, "h", "stand-in", 2)
         '    ![Une courbe](figures/page/a.svg "Titre"){ loading=lazy }',
     ],
 )
-def test_the_caption_follows_any_form_of_figure_link(tmp_path, monkeypatch, link):
-    monkeypatch.setattr(
-        site_hooks, "_manifest", Manifest({"page": FAST}, {"figures/page/a.svg": FIGURE})
-    )
+def test_the_caption_follows_any_form_of_figure_link(tmp_path, link):
+    records = Manifest({"page": FAST}, {"figures/page/a.svg": FIGURE})
     text = f'??? info "Encadré"\n\n    Texte.\n\n{link}\n' if link.startswith(" ") else f"{link}\n"
-    path = tmp_path / "page.md"
-    out = site_hooks._provenance(text, _page(path), path).splitlines()
+    out = _render(tmp_path, text, records)
     position = out.index(link)
     assert "Figure produite par le code ci-dessus" in out[position + 1]
     assert out[position + 1].startswith(link[: len(link) - len(link.lstrip())] + "<span")
 
 
-def test_a_figure_without_provenance_stops_the_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(site_hooks, "_manifest", Manifest({"page": FAST}, {}))
-    path = tmp_path / "page.md"
+def test_a_figure_without_provenance_stops_the_build(tmp_path):
     with pytest.raises(PluginError, match="ligne 1 : la figure figures/page/a.png n'a pas de"):
-        site_hooks._provenance("![a](figures/page/a.png)\n", _page(path), path)
+        _render(tmp_path, "![a](figures/page/a.png)\n", Manifest({"page": FAST}, {}))
 
 
-def test_a_malformed_solution_stops_the_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(site_hooks, "_manifest", Manifest())
-    path = tmp_path / "page.md"
+def test_a_malformed_solution_stops_the_build(tmp_path):
     text = 'Texte\n\n  ??? tf "TensorFlow"\n\n      ```python\n      x = 1\n      ```\n'
     with pytest.raises(PluginError, match=r"page.md, ligne 3 : encadré « \?\?\? tf » indenté"):
-        site_hooks._provenance(text, _page(path), path)
+        _render(tmp_path, text, Manifest())
 
 
 @pytest.mark.parametrize("content", [None, "{}", '{"pages": [], "figures": {}, "runs": {}}'])
@@ -136,21 +130,19 @@ def test_a_missing_or_malformed_manifest_stops_the_build(tmp_path, content):
     if content is not None:
         (tmp_path / "figures" / "manifest.json").write_text(content, encoding="utf-8")
     with pytest.raises(PluginError, match="Construction arrêtée : .*manifest.json"):
-        site_hooks.on_pre_build({"docs_dir": str(tmp_path)})
+        course_plugin(tmp_path, Manifest()).on_pre_build({"docs_dir": str(tmp_path)})
 
 
 def test_mkdocs_build_strict_fails_in_french_without_the_manifest(tmp_path):
     """The real command, on a copy of the site whose manifest is missing."""
-    for name in ("docs", "overrides", "src"):
+    for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("notebooks"))
     shutil.copy(ROOT / "mkdocs.yml", tmp_path)
     config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
     config = config[: config.index("  - Notebooks:")] + config[config.index("\ntheme:") :]
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
     (tmp_path / "docs/figures/manifest.json").unlink()
-    build = subprocess.run(
-        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict", "-q"],
-        cwd=tmp_path, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
-    )  # fmt: skip
-    assert build.returncode != 0
-    assert "Construction arrêtée" in build.stderr and "manifest.json est absent" in build.stderr
+    with pytest.raises(BuildError) as error:
+        build_site(tmp_path / "site", config=tmp_path / "mkdocs.yml")
+    assert "Construction arrêtée" in str(error.value)
+    assert "manifest.json est absent" in str(error.value)
