@@ -3,8 +3,9 @@
 import pytest
 from pytest_codeblocks import extract_from_file
 
+from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import course_pages, find_page
-from tp_cnn.reading.pages import DOCS, Admonition, Comment, PageError, Prose, load_page
+from tp_cnn.reading.pages import Admonition, Comment, PageError, Prose, load_page
 
 PAGE = """
 # Titre

@@ -209,6 +209,8 @@ def _hook(tmp_path, records: dict, data: str | None):
         (docs / "figures/page").mkdir(parents=True)
         (docs / "figures/page/convolution.json").write_text(data, encoding="utf-8")
     fast = manifest.PageRecord("k", "fast", "CPU", None, "2026-11-29T10:00:00+00:00", 1.0)
+    records = {"figures/page/eight.png": manifest.FigureRecord("page", 1, "e", "real", None),
+               **records}  # fmt: skip
     return render(course_plugin(docs, manifest.Manifest({"page": fast}, records)), path)
 
 
@@ -217,7 +219,9 @@ RECORD = {"figures/page/convolution.json": manifest.FigureRecord("page", 1, "c",
 
 def test_the_plugin_puts_the_widget_with_its_fallback_and_loads_its_script(tmp_path):
     markdown, content = _hook(tmp_path, RECORD, '{"image": [[1]], "kernels": {}}')
-    line = markdown.splitlines()[2]
+    lines = markdown.splitlines()
+    line = next(line for line in lines if line.startswith("<div data-widget"))
+    assert lines.index(line) == 3  # the figure, its caption, a blank line, the widget
     assert line.startswith('<div data-widget="convolution" class="widget"')
     assert 'data-src="../figures/page/convolution.json"' in line
     assert '<img class="off-glb" src="../figures/page/eight.png" alt="Le 8"' in line

@@ -16,7 +16,8 @@ nbformat 4 notebook built with `nbformat.v4`:
   standard tag `raises-exception`, announced by a sentence;
 - figure links, expected outputs and HTML comments are dropped: the code draws and
   prints them again. Links to other pages, or to a section (an anchor that Colab
-  does not know), keep only their text. A widget line (raw HTML, see `widget_lines`) becomes a sentence saying that the site shows a widget there.
+  does not know), keep only their text. A widget line (raw HTML, see `widget_lines`)
+  becomes a sentence saying that the site shows a widget there.
 - the site's rules apply (`course.config.Course.rules`, from mkdocs.yml and the page's
   front matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
   `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under

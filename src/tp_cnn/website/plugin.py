@@ -80,6 +80,8 @@ class CoursePlugin(BasePlugin[CourseOptions]):
     def on_files(self, files, config):
         docs = Path(config["docs_dir"])
         self.notebooks = Path(tempfile.mkdtemp(prefix="tp-cnn-notebooks-"))
+        folder = self.notebooks / NOTEBOOKS  # mkdocs-jupyter's `include` matches this path
+        folder.mkdir()
         try:
             for page in course_pages(docs):
                 file = files.get_file_from_path(f"{NOTEBOOKS}/{page.name}.ipynb")
@@ -87,8 +89,8 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                     continue
                 text = notebook_text(page, self.course.page_rules(page))
                 if Path(file.abs_src_path).read_text(encoding="utf-8") != text:
-                    (self.notebooks / f"{page.name}.ipynb").write_text(text, encoding="utf-8")
-                    file.abs_src_path = str(self.notebooks / f"{page.name}.ipynb")
+                    (folder / f"{page.name}.ipynb").write_text(text, encoding="utf-8")
+                    file.abs_src_path = str(folder / f"{page.name}.ipynb")
         except PageError as error:
             self.on_post_build(config)
             raise stop(error) from None
