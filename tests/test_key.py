@@ -71,3 +71,27 @@ def test_the_key_reads_the_modules_that_run_a_page():
     names = [Path(name.replace(".", "/")).name for name in HARNESS]
     assert {"harness", "workload", "standins", "executor", "marks", "modes"} <= set(names)
     assert all("def " in source for source in sources)
+
+
+def test_a_page_run_on_the_gpu_runner_is_current_on_a_cpu_machine(monkeypatch):
+    """The GPU runner installs tensorflow[and-cuda] (distribution `tensorflow`), the CPU
+    machines tensorflow-cpu: the same version of TensorFlow, the same key."""
+    from importlib import metadata
+
+    from tp_cnn.figures import key
+    from tp_cnn.reading.navigation import course_pages
+
+    page = course_pages()[0]
+    installed = {"tensorflow-cpu": "2.21.0", "keras": "3.15.0", "numpy": "2.4.6"}
+
+    def version(name):
+        if name not in installed:
+            raise metadata.PackageNotFoundError(name)
+        return installed[name]
+
+    monkeypatch.setattr(key.metadata, "version", version)
+    on_cpu = key.page_key(page, "full")
+    installed["tensorflow"] = installed.pop("tensorflow-cpu")
+    assert key.page_key(page, "full") == on_cpu
+    installed["tensorflow"] = "2.22.0"
+    assert key.page_key(page, "full") != on_cpu

@@ -1,6 +1,7 @@
 """The site's plugin on hand-built manifests: captions, results table, and refusals."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -146,3 +147,39 @@ def test_mkdocs_build_strict_fails_in_french_without_the_manifest(tmp_path):
         build_site(tmp_path / "site", config=tmp_path / "mkdocs.yml")
     assert "Construction arrêtée" in str(error.value)
     assert "manifest.json est absent" in str(error.value)
+
+
+def _stale_page(tmp_path) -> tuple[Path, Manifest]:
+    """A page whose committed run was made by another version of its code."""
+    path = tmp_path / "page.md"
+    path.write_text("```python\nx = 1\n```\n\n![a](figures/page/a.png)\n", encoding="utf-8")
+    from tp_cnn.figures.key import page_key
+    from tp_cnn.reading.pages import load_page
+
+    key = page_key(load_page(path), "full")
+    path.write_text(path.read_text().replace("x = 1", "x = 2"), encoding="utf-8")
+    record = PageRecord(key, "full", "CPU", "2.21.0", "2026-11-29T10:00:00+00:00", 1.0)
+    figure = FigureRecord("page", 1, "h", "real", None)
+    return path, Manifest({"page": record}, {"figures/page/a.png": figure})
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_a_stale_figure_says_so_and_stops_a_strict_build(tmp_path, caplog, command):
+    path, records = _stale_page(tmp_path)
+    plugin = course_plugin(tmp_path, records)
+    plugin.on_startup(command=command, dirty=False)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.tp-cnn"):
+        markdown, _ = render(plugin, path)
+    assert "version précédente du code" in markdown
+    assert 'relancez <code>make figures ARGS=&quot;--page page&quot;</code>' in markdown
+    (message,) = [r for r in caplog.records if "son code a changé" in r.getMessage()]
+    # A warning fails `mkdocs build --strict`; `make serve` shows the figure and says it.
+    assert message.levelname == ("WARNING" if command == "build" else "INFO")
+
+
+def test_a_current_figure_is_not_stale(tmp_path, caplog):
+    path, records = _stale_page(tmp_path)
+    path.write_text(path.read_text().replace("x = 2", "x = 1"), encoding="utf-8")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.tp-cnn"):
+        markdown, _ = render(course_plugin(tmp_path, records), path)
+    assert "version précédente" not in markdown and not caplog.records

@@ -10,7 +10,10 @@ A committed run is current while its key is that of the page today. The key cove
   function, class and constant, as code (`ast.unparse`, docstrings removed), by its name.
   Moving a definition to another module, reordering them, editing an import line, a
   comment or a docstring keep the key; changing what a definition does changes it;
-- the installed versions of the packages that the pages' code runs on (`PAGE_PACKAGES`).
+- the installed versions of the packages that the pages' code runs on (`PAGE_PACKAGES`;
+  TensorFlow by its version, whichever build is installed: `tensorflow-cpu` on the CPU
+  machines, `tensorflow[and-cuda]` on the GPU runner, so that a page run on one is current
+  on the other).
 
 Not in it: the figure script itself, the site and its plugin (they show outputs, they do
 not make them), the tests.
@@ -36,9 +39,11 @@ HARNESS = (
     "tp_cnn.running.harness",
     "tp_cnn.running.executor",
 )
-# The packages that the pages' code runs on: their installed versions are in the key.
-PAGE_PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "matplotlib", "pandas",
-                 "scikit-learn")  # fmt: skip
+# The packages that the pages' code runs on: their installed versions are in the key
+# (each name: its distributions, the first one installed counts).
+PAGE_PACKAGES = {"tensorflow": ("tensorflow", "tensorflow-cpu"), "keras": ("keras",),
+                 "numpy": ("numpy",), "matplotlib": ("matplotlib",), "pandas": ("pandas",),
+                 "scikit-learn": ("scikit-learn",)}  # fmt: skip
 
 
 def definitions(source: str) -> list[tuple[str, str]]:
@@ -83,16 +88,22 @@ def _harness_sources() -> list[str]:
 
 def page_key(page: Page, mode: str) -> str:
     digest = hashlib.sha256(f"{mode}\n{harness_digest(_harness_sources())}\n".encode())
-    for package in PAGE_PACKAGES:
-        try:
-            digest.update(f"{package}=={metadata.version(package)}\n".encode())
-        except metadata.PackageNotFoundError:
-            pass
+    for package, distributions in PAGE_PACKAGES.items():
+        digest.update(f"{package}=={_version(distributions)}\n".encode())
     for block in page.blocks:
         digest.update("\0".join([block.code, *(mark.text for mark in block.marks)]).encode())
     digest.update("\0".join(ref.path for ref in page.figures).encode())
     digest.update("\0".join(widget.line.strip() for widget in page.widgets).encode())
     return digest.hexdigest()[:16]
+
+
+def _version(distributions: tuple[str, ...]) -> str | None:
+    for name in distributions:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
 
 
 def is_current(page: Page, mode: str, current: manifest.Manifest, docs: Path = DOCS) -> bool:

@@ -38,10 +38,14 @@ def describe(mode: str, data: str) -> str:
 
 
 def caption(
-    figure: manifest.FigureRecord, page: manifest.PageRecord, what="Figure produite"
+    figure: manifest.FigureRecord,
+    page: manifest.PageRecord,
+    what="Figure produite",
+    stale: str | None = None,
 ) -> str:
-    """The provenance line of a figure (or of a widget's data), and its warning when it is
-    not a real result."""
+    """The provenance line of a figure (or of a widget's data, or of an output), its
+    warning when it is not a real result, and when the page's code changed since (`stale`:
+    the command that makes it again) a warning that says so."""
     parts = [f"{what} par le code ci-dessus", describe(page.mode, figure.data), _DATA[figure.data]]
     if figure.epochs:
         parts.append(f"{figure.epochs} époque(s)")
@@ -55,7 +59,18 @@ def caption(
             '<span class="figure-provenance figure-stand-in">Attention : figure '
             f"{' et '.join(found)} ; elle ne montre pas un résultat réel.</span>"
         )
+    if stale:
+        text += (
+            '<span class="figure-provenance figure-stale">⚠ Produite par une version '
+            f"précédente du code : relancez <code>{escape(stale)}</code>.</span>"
+        )
     return text
+
+
+def rerun_command(page: str, mode: str) -> str:
+    """The command that runs a page again in the mode of its committed run."""
+    return f'make figures ARGS="--page {page}' + ("" if mode == "full" else f" --mode {mode}") + '"'
+
 
 
 def results_table(records: manifest.Manifest, nav: list[str]) -> str:

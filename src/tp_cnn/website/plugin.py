@@ -19,6 +19,7 @@ Every refusal stops the build with a French message: the file, the line, what to
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -37,12 +38,14 @@ from tp_cnn.course.front_matter import front_matter
 from tp_cnn.course.typography import french_html
 from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
 from tp_cnn.figures import manifest
+from tp_cnn.figures.key import page_key
 from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.pages import PageError, read_page
 from tp_cnn.reading.segments import Comment, Figure, Page, Widget
 from tp_cnn.website import accents, badges, captions, widgets
 
 RESULTS_MARKER = "tableau-des-resultats"  # the comment that the results table replaces
+log = logging.getLogger("mkdocs.plugins.tp-cnn")
 
 
 class CourseOptions(Config):
@@ -61,6 +64,11 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         self.notebooks: Path | None = None  # the temporary folder of this build's notebooks
         self.shown: set[str] = set()  # pages whose solutions are shown open
         self.assets: dict[str, list[str]] = {}  # page → the tags that load its widgets
+        self.command = "build"  # or "serve": a stale figure is shown, not a build error
+        self.stale: str | None = None  # the page being read: the command that remakes it
+
+    def on_startup(self, *, command, dirty):
+        self.command = command
 
     def on_config(self, config):
         self.docs = Path(config["docs_dir"])
@@ -117,12 +125,28 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         offset = source[: len(source) - len(markdown)].count("\n")
         if rules.solutions == "shown":
             self.shown.add(src)
+        self.stale = self._stale(read)
         edits = solutions.edits(read, rules, lines)
         edits.update(self._provenance(read, page))
         if links := badges.notebook_links(page, config, files):
             title = next((s.lineno for s in read.segments if _is_title(s)), offset)
             edits.insert_after(title, ["", links, ""])
         return "\n".join(edits.apply(lines)[offset:])
+
+    def _stale(self, read: Page) -> str | None:
+        """The command that remakes the page's figures if its code changed since their run
+        (`figures.key`), else None. `mkdocs build --strict` stops on it (a deploy never
+        ships a stale figure as current); `make serve` shows it under each figure."""
+        record = self.manifest.pages.get(read.name)
+        if record is None or not read.blocks or page_key(read, record.mode) == record.key:
+            return None
+        command = captions.rerun_command(read.name, record.mode)
+        message = (
+            f"{read.path.name} : son code a changé depuis l'exécution qui a produit ses "
+            f"figures et ses résultats ; relancez {command}"
+        )
+        (log.info if self.command == "serve" else log.warning)(message)
+        return command
 
     def _provenance(self, read: Page, page) -> Edits:
         """Captions under the figures, the results table, the widgets."""
@@ -139,7 +163,9 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                         f"n'a pas de provenance dans {manifest.MANIFEST}. Générez-la : "
                         f'make figures ARGS="--page {read.name}".'
                     )
-                caption = captions.caption(record, self.manifest.pages[record.page])
+                caption = captions.caption(
+                    record, self.manifest.pages[record.page], stale=self.stale
+                )
                 edits.insert_after(segment.lineno, [_indent(segment.line) + caption])
         placed = [s for s in read.segments if isinstance(s, Widget)]
         data = []
@@ -168,7 +194,9 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         except (OSError, ValueError) as error:
             problem = f"ses données {widget.path} sont absentes ou illisibles ({error})."
             raise self._widget_error(read, widget, problem) from None
-        provenance = captions.caption(record, self.manifest.pages[record.page], "Données produites")
+        provenance = captions.caption(
+            record, self.manifest.pages[record.page], "Données produites", self.stale
+        )
         if widget.name == "dimensions":
             fallback = widgets.fallback_table(data)
         else:
