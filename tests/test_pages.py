@@ -150,3 +150,59 @@ def test_every_figure_of_the_real_site_is_in_its_pages_folder():
         for figure in page.figures:
             assert figure.path.startswith(f"figures/{page.name}/"), (page.name, figure.path)
             assert (DOCS / figure.path).is_file(), figure.path
+
+
+def _bound(code: str) -> set[str]:
+    """The top-level names a block binds (assignments, definitions, imports)."""
+    import ast
+
+    names = set()
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def skeletons(page) -> list[tuple[object, list]]:
+    """Each exercise skeleton of a page (a skipped block outside any solution) and the
+    blocks of the solutions that follow it, up to the next section (### or higher)."""
+    found, current = [], None
+    for segment in page.segments:
+        if isinstance(segment, Prose) and segment.text.startswith(("# ", "## ", "### ")):
+            current = None
+        elif hasattr(segment, "marks") and segment.syntax == "python":
+            in_solution = any(box.is_solution for box in segment.within)
+            if segment.mark("skip") and not in_solution:
+                current = (segment, [])
+                found.append(current)
+            elif current is not None and in_solution:
+                current[1].append(segment)
+    return found
+
+
+@pytest.mark.parametrize("page", course_pages(), ids=lambda page: page.name)
+def test_every_skeleton_binds_the_names_its_solution_binds(page):
+    """A student who completes the skeleton must get the names that the next blocks use."""
+    for skeleton, solution in skeletons(page):
+        assert solution, f"{page.name}, ligne {skeleton.lineno} : squelette sans solution"
+        theirs = set().union(*(_bound(block.code) for block in solution))
+        assert _bound(skeleton.code) == theirs, (
+            f"{page.name}, ligne {skeleton.lineno} : le squelette définit "
+            f"{sorted(_bound(skeleton.code))}, sa solution {sorted(theirs)}"
+        )
+
+
+def test_a_skeleton_that_binds_another_name_is_found(write_page):
+    page = load_page(write_page(
+        '### Exercice : un modèle\n\n<!--pytest.mark.skip(reason="à compléter")-->\n\n'
+        "```python\nmodel = ...\n```\n\n"
+        '??? tf "TensorFlow"\n\n    ```python\n    vgg = 1\n    ```\n'
+    ))  # fmt: skip
+    ((skeleton, solution),) = skeletons(page)
+    assert _bound(skeleton.code) == {"model"} and _bound(solution[0].code) == {"vgg"}
