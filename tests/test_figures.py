@@ -339,3 +339,44 @@ def test_the_estimate_times_each_model_of_each_page_and_writes_nothing(write_pag
     assert row.split()[1:4] == ["fit", "64", "50"] and " 5\u202f000 " in row  # 50 × 100 steps
     assert "Total estimé du TP" in table and "mémoire max" in table
     assert checksums(docs) == before
+
+
+PRINTS = """
+```python
+print("bonjour")
+print("\\x1b[1mgras\\x1b[0m")
+```
+
+```python
+print(6 * 7)
+```
+
+<!--pytest-codeblocks:expected-output-->
+
+```text
+42
+```
+
+```python
+x = 1
+```
+"""
+
+
+def test_what_a_block_prints_is_recorded_unless_the_page_shows_it(write_page, docs):
+    generate(write_page(PRINTS), docs)
+    outputs = read(docs).outputs
+    assert list(outputs) == ["page:1"]  # the checked output and the silent block: none
+    assert outputs["page:1"].text == "bonjour\ngras"
+    assert outputs["page:1"].block_line == 1 and outputs["page:1"].data == "real"
+
+
+def test_keras_epochs_are_one_line_each_and_a_long_output_keeps_its_ends():
+    from tp_cnn.figures.printed import MAX_LINES, compact
+
+    log = "Epoch 1/2\n7/7 - 1s - 80ms/step - loss: 0.69\nEpoch 2/2\n7/7 - 0s - loss: 0.6\n"
+    assert compact(log) == "Epoch 1/2 - 1s - 80ms/step - loss: 0.69\nEpoch 2/2 - 0s - loss: 0.6"
+    long = compact("\n".join(str(n) for n in range(200)))
+    lines = long.split("\n")
+    assert len(lines) == MAX_LINES + 1 and lines[0] == "0" and lines[-1] == "199"
+    assert "140 lignes de plus" in long

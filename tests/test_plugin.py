@@ -183,3 +183,45 @@ def test_a_current_figure_is_not_stale(tmp_path, caplog):
     with caplog.at_level("INFO", logger="mkdocs.plugins.tp-cnn"):
         markdown, _ = render(course_plugin(tmp_path, records), path)
     assert "version précédente" not in markdown and not caplog.records
+
+
+def _page_with_output(tmp_path, text: str, lines: int = 3, data: str = "real") -> list[str]:
+    from tp_cnn.figures.manifest import OutputRecord
+
+    printed = "\n".join(f"Epoch {n}/{lines} - loss: 0.5" for n in range(1, lines + 1))
+    output = OutputRecord("page", 3, "h", data, 2, printed)
+    records = Manifest({"page": FULL}, {}, {}, {"page:3": output})
+    return _render(tmp_path, text, records)
+
+
+def test_what_a_block_printed_is_shown_under_it_with_its_provenance(tmp_path):
+    out = _page_with_output(tmp_path, "# Titre\n\n```python\nprint(1)\n```\n\nSuite.\n")
+    start = out.index("```", 3)  # the block's closing fence
+    assert out[start + 2] == '!!! output "Sortie de l\'exécution"'
+    assert "Sortie produite par le code ci-dessus · exécution complète" in out[start + 4]
+    assert out[start + 6 : start + 10] == [
+        "    ```text", "    Epoch 1/3 - loss: 0.5", "    Epoch 2/3 - loss: 0.5",
+        "    Epoch 3/3 - loss: 0.5",
+    ]  # fmt: skip
+    assert out[-1] == "Suite."
+
+
+def test_a_long_output_is_folded_and_a_stand_in_one_says_so(tmp_path):
+    out = _page_with_output(tmp_path, "# T\n\n```python\nprint(1)\n```\n", 20, "stand-in")
+    assert '??? output "Sortie de l\'exécution"' in out
+    assert any("ne montre pas un résultat réel" in line for line in out)
+
+
+def test_an_output_inside_a_hidden_solution_is_hidden_with_it(tmp_path):
+    from tp_cnn.figures.manifest import OutputRecord
+
+    text = '# T\n\n??? tf "TensorFlow"\n\n    ```python\n    print("secret")\n    ```\n'
+    records = Manifest({"page": FULL}, {}, {}, {"page:5": OutputRecord(
+        "page", 5, "h", "real", None, "secret")})  # fmt: skip
+    path = tmp_path / "page.md"
+    path.write_text(text, encoding="utf-8")
+    plugin = course_plugin(tmp_path, records, extra={"solutions": "hidden"})
+    markdown = render(plugin, path)[0]
+    assert "secret" not in markdown and "Sortie" not in markdown
+    shown = render(course_plugin(tmp_path, records), path)[0]
+    assert '    !!! output "Sortie de l\'exécution"' in shown and "    secret" in shown

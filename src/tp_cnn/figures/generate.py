@@ -9,7 +9,8 @@ page ran does it write, all together (`outputs.commit`, under the manifest's loc
 - the data of each widget that the page places, exported from the page's variables as
   they are right after the last block before the widget's line (`widget_data.export`):
   docs/figures/<page>/<widget>.json, recorded in the manifest like a figure;
-- the page's records in docs/figures/manifest.json (see `manifest`);
+- the page's records in docs/figures/manifest.json (see `manifest`), what its blocks
+  printed included (`printed`);
 - its notebook, docs/notebooks/<page>.ipynb.
 
 A failed, interrupted or killed run leaves every previous file as it was. The figure
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
-from tp_cnn.figures import manifest, results, widget_data
+from tp_cnn.figures import manifest, printed, results, widget_data
 from tp_cnn.figures.key import page_key
 from tp_cnn.figures.manifest import FigureRecord, PageRecord, RunRecord
 from tp_cnn.outputs import commit
@@ -123,7 +124,8 @@ def write_outputs(
     files = {docs / path: data for path, data in images.items()}
     files[docs / NOTEBOOKS / f"{page.name}.ipynb"] = notebook_text(page).encode()
     with manifest.locked(docs) as current:
-        updated = current.with_page(page.name, record, figures, runs)
+        outputs = printed.records(page, blocks)
+        updated = current.with_page(page.name, record, figures, runs, outputs)
         commit({**files, docs / manifest.MANIFEST: updated.to_json().encode()})
     return [docs / path for path in images if not path.endswith(".json")]  # the figures
 

@@ -1,11 +1,13 @@
 """docs/figures/manifest.json: where each generated figure and result comes from.
 
-Three sections of typed records, keyed by page name, figure path and run name:
+Four sections of typed records, keyed by page name, figure path, run name and block:
 
 - `pages`: how a page last ran (`PageRecord`: cache key, mode, device, versions, date);
 - `figures`: each figure (and each widget's data, a .json), its page, the block that drew
   it and the data behind it;
-- `runs`: each model that a page trained and evaluated (its line in the results table).
+- `runs`: each model that a page trained and evaluated (its line in the results table);
+- `outputs`: what each block printed, keyed "<page>:<line>" (the site shows it under the
+  block; a block whose output the page shows and the tests check has none).
 
 Values are codes (`mode`: "full", "mixed" or "fast"; `data`: "real" or "stand-in"); their
 French words live in `running.modes` and `website.captions`. `read` validates everything
@@ -67,46 +69,59 @@ class RunRecord:
 
 
 @dataclass(frozen=True)
+class OutputRecord:
+    """What a block printed in the page's run (shown under it on the site)."""
+
+    page: str
+    block_line: int
+    code_sha256: str
+    data: str
+    epochs: int | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     pages: dict[str, PageRecord] = field(default_factory=dict)
     figures: dict[str, FigureRecord] = field(default_factory=dict)
     runs: dict[str, RunRecord] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)  # "<page>:<line>"
+
+    def _select(self, keep) -> Manifest:
+        """The records of every section for which `keep(page)` is true."""
+        pages = {name: r for name, r in self.pages.items() if keep(name)}
+        return Manifest(pages, *({k: r for k, r in getattr(self, section).items()
+                                  if keep(r.page)} for section in _PER_PAGE))  # fmt: skip
 
     def without(self, page: str) -> Manifest:
-        return Manifest(
-            {name: r for name, r in self.pages.items() if name != page},
-            {path: r for path, r in self.figures.items() if r.page != page},
-            {run: r for run, r in self.runs.items() if r.page != page},
-        )
-
-    def with_page(self, name: str, record: PageRecord, figures: dict, runs: dict) -> Manifest:
-        """This manifest with everything of page `name` replaced."""
-        rest = self.without(name)
-        return Manifest(
-            {**rest.pages, name: record}, {**rest.figures, **figures}, {**rest.runs, **runs}
-        )
+        return self._select(lambda name: name != page)
 
     def page_of(self, name: str) -> Manifest:
         """Only what belongs to page `name`."""
+        return self._select(lambda page: page == name)
+
+    def with_page(self, name: str, record: PageRecord, figures: dict, runs: dict,
+                  outputs: dict | None = None) -> Manifest:  # fmt: skip
+        """This manifest with everything of page `name` replaced."""
+        rest = self.without(name)
         return Manifest(
-            {n: r for n, r in self.pages.items() if n == name},
-            {p: r for p, r in self.figures.items() if r.page == name},
-            {k: r for k, r in self.runs.items() if r.page == name},
+            {**rest.pages, name: record},
+            {**rest.figures, **figures},
+            {**rest.runs, **runs},
+            {**rest.outputs, **(outputs or {})},
         )
 
     def to_json(self) -> str:
         data = {
-            section: {key: asdict(record) for key, record in sorted(records.items())}
-            for section, records in (
-                ("pages", self.pages),
-                ("figures", self.figures),
-                ("runs", self.runs),
-            )
+            section: {key: asdict(record) for key, record in sorted(getattr(self, section).items())}
+            for section in _SECTIONS
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-_SECTIONS = {"pages": PageRecord, "figures": FigureRecord, "runs": RunRecord}
+_SECTIONS = {"pages": PageRecord, "figures": FigureRecord, "runs": RunRecord,
+             "outputs": OutputRecord}  # fmt: skip
+_PER_PAGE = ("figures", "runs", "outputs")
 _CHOICES = {"mode": RECORDED, "data": DATA}
 _TYPES = {"str": (str,), "int": (int,), "float": (int, float)}
 
@@ -119,8 +134,12 @@ def parse(text: str, label: str) -> Manifest:
         raise _error(
             label, f"JSON invalide (ligne {error.lineno}, colonne {error.colno})"
         ) from None
+    if isinstance(data, dict):
+        data.setdefault("outputs", {})  # a manifest written before outputs were recorded
     if not isinstance(data, dict) or set(data) != set(_SECTIONS):
-        raise _error(label, "il doit contenir exactement les sections pages, figures et runs")
+        raise _error(
+            label, "il doit contenir exactement les sections pages, figures, runs et outputs"
+        )
     sections = {}
     for name, record in _SECTIONS.items():
         if not isinstance(data[name], dict):
@@ -156,7 +175,7 @@ def _record(cls, value, label: str, where: str):
 
 
 def _check_links(manifest: Manifest, label: str) -> None:
-    for section in ("figures", "runs"):
+    for section in _PER_PAGE:
         for key, record in getattr(manifest, section).items():
             if record.page not in manifest.pages:
                 raise _error(

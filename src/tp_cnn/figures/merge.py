@@ -28,7 +28,9 @@ def merge(parts: Path, docs: Path = DOCS) -> list[str]:
         files = {docs / path: (part / Path(path).relative_to("figures")).read_bytes()
                  for path in theirs.figures}  # fmt: skip
         with manifest.locked(docs) as current:
-            updated = current.with_page(page, theirs.pages[page], theirs.figures, theirs.runs)
+            updated = current.with_page(
+                page, theirs.pages[page], theirs.figures, theirs.runs, theirs.outputs
+            )
             commit({**files, docs / manifest.MANIFEST: updated.to_json().encode()})
         merged.append(page)
     return merged

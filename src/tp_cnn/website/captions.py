@@ -1,7 +1,9 @@
-"""What the site says of where a figure, a widget's data or a result comes from.
+"""What the site says of where a figure, a widget's data, an output or a result comes from.
 
 - `caption`: the provenance line under a figure (mode, data, epochs, device, date), and a
-  visible warning when it comes from stand-in data or a shortened training;
+  visible warning when it comes from stand-in data or a shortened training, or from a
+  previous version of the page's code;
+- `output_lines`: what a block printed in the committed run, under the block;
 - `results_table`: the TP's runs as a Markdown table, real results first.
 
 Every value read from the manifest is escaped where it enters HTML (the manifest is a
@@ -10,6 +12,7 @@ generated file: it is validated, never trusted as markup).
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from tp_cnn.course.numbers import number, percent
@@ -19,6 +22,7 @@ from tp_cnn.reading.navigation import reading_order
 from tp_cnn.running.modes import WORDS, shortened
 
 _DATA = {"real": "données réelles", "stand-in": "données de substitution"}
+FOLDED_FROM = 12  # lines: a longer recorded output is folded
 
 
 def _warnings(data: str, mode: str, epochs: int | None) -> list[str]:
@@ -109,3 +113,25 @@ def results_table(records: manifest.Manifest, nav: list[str]) -> str:
             "notebook de la page dans Google Colab pour obtenir les vrais nombres.",
         ]
     return "\n".join(rows)
+
+
+def output_lines(
+    output: manifest.OutputRecord, page: manifest.PageRecord, indent: str, stale: str | None
+) -> list[str]:
+    """What a block printed in the committed run, as an admonition under the block: its
+    provenance in a figure's words, then the text; folded when long."""
+    lines = output.text.split("\n")
+    ticks = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", output.text)), default=0))
+    marker = "???" if len(lines) > FOLDED_FROM else "!!!"
+    inside = indent + "    "
+    return [
+        "",
+        f'{indent}{marker} output "Sortie de l\'exécution"',
+        "",
+        inside + caption(output, page, "Sortie produite", stale),
+        "",
+        f"{inside}{ticks}text",
+        *(f"{inside}{line}" if line else "" for line in lines),
+        f"{inside}{ticks}",
+        "",
+    ]

@@ -37,11 +37,11 @@ from tp_cnn.course.edits import Edits
 from tp_cnn.course.front_matter import front_matter
 from tp_cnn.course.typography import french_html
 from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
-from tp_cnn.figures import manifest
+from tp_cnn.figures import manifest, printed
 from tp_cnn.figures.key import page_key
 from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.pages import PageError, read_page
-from tp_cnn.reading.segments import Comment, Figure, Page, Widget
+from tp_cnn.reading.segments import Code, Comment, Figure, Page, Widget
 from tp_cnn.website import accents, badges, captions, widgets
 
 RESULTS_MARKER = "tableau-des-resultats"  # the comment that the results table replaces
@@ -167,6 +167,14 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                     record, self.manifest.pages[record.page], stale=self.stale
                 )
                 edits.insert_after(segment.lineno, [_indent(segment.line) + caption])
+            elif isinstance(segment, Code) and segment.syntax == "python":
+                output = self.manifest.outputs.get(printed.key(read.name, segment.lineno))
+                if output is not None:
+                    end = segment.lineno + len(segment.fence) - 1
+                    indent = _indent(segment.fence[0])
+                    page_record = self.manifest.pages[output.page]
+                    lines = captions.output_lines(output, page_record, indent, self.stale)
+                    edits.insert_after(end, lines)
         placed = [s for s in read.segments if isinstance(s, Widget)]
         data = []
         for widget in placed:

@@ -1,0 +1,54 @@
+"""What the blocks of a page print in its run, recorded to be shown under them on the site.
+
+A block's output is recorded when it printed something and the page does not show its
+output itself (an output shown on the page is checked by the tests instead). Keras'
+one-line-per-epoch log (`verbose=2`, see `running.workload`) is made compact: each
+« Epoch 3/20 » joined with its line of metrics. A long output keeps its first and last
+lines (`MAX_LINES`), so that a page's recorded outputs stay small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from tp_cnn.figures.manifest import OutputRecord
+from tp_cnn.reading.segments import Page
+
+MAX_LINES = 60
+_EPOCH = re.compile(r"^(Epoch \d+/\d+)\n(?:\d+/\d+ - )?", re.MULTILINE)
+_CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\r|\x08")  # terminal control codes
+
+
+def compact(text: str) -> str:
+    """A block's output as the site shows it: epochs on one line each, no control codes."""
+    text = _CONTROL.sub("", text).strip("\n")
+    text = _EPOCH.sub(r"\1 - ", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    if len(lines) > MAX_LINES:
+        half = MAX_LINES // 2
+        skipped = len(lines) - 2 * half
+        lines = [*lines[:half], f"… ({skipped} lignes de plus) …", *lines[-half:]]
+    return "\n".join(lines)
+
+
+def key(page: str, line: int) -> str:
+    return f"{page}:{line}"
+
+
+def records(page: Page, results) -> dict[str, OutputRecord]:
+    """The outputs to record from the `results` (`running.executor.BlockResult`) of a run."""
+    found = {}
+    for result in results:
+        block = result.block
+        if result.skipped or block.expected_output is not None or not result.output.strip():
+            continue
+        found[key(page.name, block.lineno)] = OutputRecord(
+            page.name,
+            block.lineno,
+            hashlib.sha256(block.code.encode()).hexdigest()[:16],
+            result.data,
+            result.epochs,
+            compact(result.output),
+        )
+    return found
