@@ -14,7 +14,7 @@ from tp_cnn.paths import DOCS
 
 PAGE = PageRecord("0123", "fast", "CPU", "2.21.0", "2026-11-29T12:00:00+00:00", 3.5)
 FIGURE = FigureRecord("page", 12, "abcd", "stand-in", 2)
-RUN = RunRecord("page", 0.5, 0.875, None, 2, 1.5, "real")
+RUN = RunRecord("page", "CIFAR-10", 10, 0.5, 0.875, None, 2, 1.5, "real")
 
 
 def sample() -> Manifest:

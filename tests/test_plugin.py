@@ -55,12 +55,12 @@ def test_a_mixed_run_is_complete_on_real_data_and_cut_on_stand_ins():
         {"p": MIXED},
         {},
         {
-            "cut": RunRecord("p", 2.3, 0.1, None, 2, 5.0, "stand-in"),
-            "modelA": RunRecord("p", 0.25, 0.91, None, 20, 900.0, "real"),
+            "cut": RunRecord("p", "CIFAR-10", 10, 2.3, 0.1, None, 2, 5.0, "stand-in"),
+            "modelA": RunRecord("p", "CIFAR-10", 10, 0.25, 0.91, None, 20, 900.0, "real"),
         },
     )
     rows = [line for line in results_table(records, NAV).splitlines() if "| [" in line]
-    assert rows[0].startswith("| [`modelA`](p.md) | 0,250")
+    assert rows[0].startswith("| [`modelA`](p.md) | CIFAR-10 | 10 | 10,0\u202f% | 0,250")
     assert rows[1].startswith("| [`cut`](p.md) ⚠")
 
 
@@ -69,20 +69,29 @@ def test_the_results_table_puts_real_runs_first_and_warns_about_the_others():
         {"cnn-cifar10": FAST, "transfert-apprentissage": FULL},
         {},
         {
-            "basic_cnn": RunRecord("cnn-cifar10", 2.3, 0.1, None, 2, 5.0, "stand-in"),
-            "modelA": RunRecord("transfert-apprentissage", 0.25, 0.91, None, 20, 900.0, "real"),
+            "basic_cnn": RunRecord(
+                "cnn-cifar10", "CIFAR-10", 10, 2.3, 0.1, None, 2, 5.0, "stand-in"
+            ),
+            "modelA": RunRecord(
+                "transfert-apprentissage", "Fashion-MNIST, tâche A", 8, 0.25, 0.91, None, 20,
+                900.0, "real"
+            ),
         },
     )
     table = results_table(records, NAV)
     rows = [line for line in table.splitlines() if line.startswith("| [")]
-    assert rows[0].startswith("| [`modelA`](transfert-apprentissage.md) | 0,250 | 91,0\u202f%")
+    assert rows[0].startswith(
+        "| [`modelA`](transfert-apprentissage.md) | Fashion-MNIST, tâche A | 8 | 12,5\u202f% "
+        "| 0,250 | 91,0\u202f%"
+    )
     assert "| 20 | 900 s | NVIDIA H100 |" in rows[0]
     assert rows[1].startswith("| [`basic_cnn`](cnn-cifar10.md) ⚠ |")
     assert "ne sont pas des résultats réels" in table
 
 
 def test_only_real_runs_need_no_warning():
-    records = Manifest({"p": FULL}, {}, {"m": RunRecord("p", 0.3, 0.9, 0.99, 20, 10.0, "real")})
+    run = RunRecord("p", "CIFAR-10", 10, 0.3, 0.9, 0.99, 20, 10.0, "real")
+    records = Manifest({"p": FULL}, {}, {"m": run})
     assert "⚠" not in results_table(records, NAV)
     assert "99,0\u202f%" in results_table(records, NAV)
 

@@ -60,6 +60,8 @@ class FigureRecord:
 @dataclass(frozen=True)
 class RunRecord:
     page: str
+    dataset: str | None  # as the page names it: "CIFAR-10", "Fashion-MNIST, tâche B"
+    classes: int | None
     loss: float | None
     accuracy: float | None
     top5: float | None

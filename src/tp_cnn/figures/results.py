@@ -1,8 +1,9 @@
 """The TP's comparison table: the runs that the pages record, and how long they trained.
 
 The pages keep their comparison table in `resultats_tp.csv`, in their working directory
-(index `run`, columns Perte, Précision, Top-5, Époques), so that it grows from page to
-page. While the figure script runs a page, it reads that file after each block: a row
+(index `run`, French columns for the students: `COLUMNS` maps them to the codes of the
+records, in this one place), so that it grows from page to page. While the figure
+script runs a page, it reads that file after each block: a row
 that appears or changes is a run of this page, credited with the time spent in `fit`
 since the previous such row.
 """
@@ -15,7 +16,8 @@ from pathlib import Path
 from tp_cnn.running.harness import RunInfo
 
 RESULTS_CSV = "resultats_tp.csv"
-COLUMNS = {"Perte": "loss", "Précision": "accuracy", "Top-5": "top5", "Époques": "epochs"}
+COLUMNS = {"Données": "dataset", "Classes": "classes", "Perte": "loss", "Précision": "accuracy",
+           "Top-5": "top5", "Époques": "epochs"}  # fmt: skip
 
 
 def read_table(workdir: Path) -> dict[str, dict]:
@@ -60,6 +62,8 @@ def forget(workdir: Path, runs: list[str]) -> None:
 def _number(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
+    if isinstance(value, str):  # the dataset's name
+        return value
     value = round(float(value), 4)
     return int(value) if value.is_integer() else value
 

@@ -78,7 +78,8 @@ def rerun_command(page: str, mode: str) -> str:
 
 
 def results_table(records: manifest.Manifest, nav: list[str]) -> str:
-    """The TP's runs as a Markdown table: real results first, then in reading order."""
+    """The TP's runs as a Markdown table: real results first, then in reading order; each
+    with its dataset, its number of classes and the accuracy of a random guess."""
     if not records.runs:
         return "*Aucun résultat enregistré pour l'instant.*"
 
@@ -86,11 +87,10 @@ def results_table(records: manifest.Manifest, nav: list[str]) -> str:
         return bool(_warnings(run.data, records.pages[run.page].mode, run.epochs))
 
     headers = {code: header for header, code in COLUMNS.items()}
-    rows = [
-        f"| Modèle | {headers['loss']} | {headers['accuracy']} | {headers['top5']} "
-        f"| {headers['epochs']} | Durée | Appareil |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
+    names = ["Modèle", headers["dataset"], headers["classes"], "Hasard", headers["loss"],
+             headers["accuracy"], headers["top5"], headers["epochs"], "Durée", "Appareil"]
+    rows = [f"| {' | '.join(names)} |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: | --- |"]  # fmt: skip
     order = sorted(
         records.runs.items(),
         key=lambda item: (flagged(item[1]), reading_order(f"{item[1].page}.md", nav)),
@@ -98,11 +98,12 @@ def results_table(records: manifest.Manifest, nav: list[str]) -> str:
     for name, run in order:
         mark = " ⚠" if flagged(run) else ""
         loss = "—" if run.loss is None else number(run.loss, 3)
-        rows.append(
-            f"| [`{escape(name)}`]({run.page}.md){mark} | {loss} | {percent(run.accuracy)} "
-            f"| {percent(run.top5)} | {run.epochs or '—'} | {number(run.train_seconds)} s "
-            f"| {escape(records.pages[run.page].device)} |"
-        )
+        chance = percent(1 / run.classes) if run.classes else "—"
+        cells = [f"[`{escape(name)}`]({run.page}.md){mark}", escape(run.dataset or "—"),
+                 str(run.classes or "—"), chance, loss, percent(run.accuracy),
+                 percent(run.top5), str(run.epochs or "—"), f"{number(run.train_seconds)} s",
+                 escape(records.pages[run.page].device)]  # fmt: skip
+        rows.append(f"| {' | '.join(cells)} |")
     if any(flagged(run) for run in records.runs.values()):
         rows += [
             "",
