@@ -103,6 +103,12 @@ BAD = {
         "<!--pytest-codeblocks:expected-output-->\n\n```text\n1\n```\n",
         "sortie attendue sans bloc",
     ),
+    # Highlighted as Python by the site, but never run by pytest-codeblocks: refused.
+    "python3 fence": ("```python3\nx = 1\n```\n", "écrivez exactement « ```python »"),
+    "Python fence": ("```Python\nx = 1\n```\n", "écrivez exactement « ```python »"),
+    "tilde fence": ("~~~python\nx = 1\n~~~\n", "« ~~~python » : écrivez exactement"),
+    "solution in capitals": ('??? TF "Solution"\n\n    x\n', "« ??? TF » : une solution"),
+    "open solution in capitals": ('???+ TF "S"\n\n    x\n', "en minuscules"),
 }
 
 
@@ -123,6 +129,38 @@ def test_accepted_marks_of_pytest_codeblocks_work(write_page):
     skipif, importorskip = (block.marks[0] for block in page.blocks)
     assert not skipif.applies() and skipif.reason == "vieux Python"
     assert importorskip.applies()
+
+
+def test_lines_end_at_newlines_only_as_in_mkdocs(write_page):
+    """U+2028, form feeds and \\x85 are characters of a line for MkDocs: the lines of the
+    reader are its lines (a caption stays under its figure)."""
+    page = load_page(write_page("Un\u2028texte\x0cici\x85.\n\n![a](figures/page/a.png)\n"))
+    assert page.figures[0].lineno == 3
+    assert [s.text for s in page.segments if isinstance(s, Prose)][0] == "Un\u2028texte\x0cici\x85."
+
+
+@pytest.mark.parametrize("end", ["---", "..."])
+def test_a_front_matter_ends_as_in_mkdocs(write_page, end):
+    page = load_page(write_page(f"---\ntitle: Titre\n{end}\n\n```python\nx = 1\n```\n"
+                                "\n---\n\n```python\ny = 2\n```\n"))  # fmt: skip
+    assert [block.lineno for block in page.blocks] == [5, 11]
+
+
+def test_a_byte_order_mark_is_not_text(write_page):
+    path = write_page("---\nsolutions: hidden\n---\n\n```python\nx = 1\n```\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    page = load_page(path)
+    assert [block.lineno for block in page.blocks] == [5]
+    assert not [s for s in page.segments if isinstance(s, Prose) and "solutions" in s.text]
+
+
+def test_a_course_page_in_a_sub_folder_is_refused(write_page, tmp_path):
+    write_page("```python\nx = 1\n```\n", "a.md")
+    write_page("# Sans code\n", "partie/lecture.md")
+    assert [page.name for page in course_pages(tmp_path / "docs")] == ["a"]
+    write_page("```python\nraise SystemExit\n```\n", "partie/b.md")
+    with pytest.raises(PageError, match=r"partie/b\.md : une page de cours .*sous-dossier"):
+        course_pages(tmp_path / "docs")
 
 
 def test_front_matter_is_not_prose(write_page):

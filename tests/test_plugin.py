@@ -143,19 +143,34 @@ def test_a_missing_or_malformed_manifest_stops_the_build(tmp_path, content):
         course_plugin(tmp_path, Manifest()).on_pre_build({"docs_dir": str(tmp_path)})
 
 
-def test_mkdocs_build_strict_fails_in_french_without_the_manifest(tmp_path):
-    """The real command, on a copy of the site whose manifest is missing."""
+def _copy_of_the_site(tmp_path) -> Path:
+    """A copy of the site's sources (its notebooks aside): its mkdocs.yml."""
     for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("notebooks"))
     shutil.copy(ROOT / "mkdocs.yml", tmp_path)
     config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
     config = config[: config.index("  - Notebooks:")] + config[config.index("\ntheme:") :]
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return tmp_path / "mkdocs.yml"
+
+
+def test_mkdocs_build_strict_fails_in_french_without_the_manifest(tmp_path):
+    """The real command, on a copy of the site whose manifest is missing."""
+    config = _copy_of_the_site(tmp_path)
     (tmp_path / "docs/figures/manifest.json").unlink()
     with pytest.raises(BuildError) as error:
-        build_site(tmp_path / "site", config=tmp_path / "mkdocs.yml")
+        build_site(tmp_path / "site", config=config)
     assert "Construction arrêtée" in str(error.value)
     assert "manifest.json est absent" in str(error.value)
+
+
+def test_the_offline_pack_and_the_pdf_build_as_strictly_as_the_site(tmp_path):
+    """`make offline` and `make pdf` build through `build_site`: a missing figure (a mere
+    warning for MkDocs) stops them, as it stops `mkdocs build --strict`."""
+    config = _copy_of_the_site(tmp_path)
+    (tmp_path / "docs/figures/convolution-pooling/grayscale.png").unlink()
+    with pytest.raises(BuildError, match="grayscale.png"):
+        build_site(tmp_path / "site", offline=True, solutions="hidden", config=config)
 
 
 def _stale_page(tmp_path) -> tuple[Path, Manifest]:
@@ -234,3 +249,39 @@ def test_an_output_inside_a_hidden_solution_is_hidden_with_it(tmp_path):
     assert "secret" not in markdown and "Sortie" not in markdown
     shown = render(course_plugin(tmp_path, records), path)[0]
     assert '    !!! output "Sortie de l\'exécution"' in shown and "    secret" in shown
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("solutions_after: 2026-13-45", ["en-tête YAML illisible", "date réelle"]),
+        ('title: "non fermé', ["page.md, ligne", "en-tête YAML illisible"]),
+        ("- solutions\n- hidden", ["page.md, ligne 2", "« clé: valeur »"]),
+        ("solutions: no", ["solutions vaut « False »"]),
+        ("solutions: false", ["solutions vaut « False »"]),
+        ("solutions:", ["solutions vaut « None »"]),
+        ("solutions: cachées", ["solutions vaut « cachées »"]),
+    ],
+)
+def test_a_front_matter_that_mkdocs_would_drop_or_misread_stops_the_build(
+    tmp_path, header, words
+):
+    """MkDocs renders a front matter it cannot parse as text, and the page's policy with
+    it: the plugin reads it itself and refuses it, with the file and what to do."""
+    text = f"---\n{header}\n---\n\n# Titre\n\n??? tf \"S\"\n\n    secret\n"
+    with pytest.raises(PluginError) as error:
+        _render(tmp_path, text, Manifest())
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_generated_text_is_escaped_where_it_enters_html(tmp_path):
+    device = '<img src=x onerror="alert(1)">'
+    page = PageRecord("k", "full", device, "2.21.0", "2026-11-29T10:00:00+00:00", 1.0)
+    records = Manifest({"page": page}, {"figures/page/a.png": FIGURE})
+    line = next(line for line in _render(tmp_path, "![a](figures/page/a.png)\n", records)
+                if "figure-provenance" in line)  # fmt: skip
+    assert "<img" not in line and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in line
+    run = RunRecord("page", "<b>CIFAR</b>", 10, 0.3, 0.9, None, 2, 1.0, "real")
+    table = results_table(Manifest({"page": page}, {}, {"<i>m</i>": run}), NAV)
+    assert "<b>" not in table and "<i>" not in table and "<img" not in table

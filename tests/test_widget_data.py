@@ -263,3 +263,29 @@ def test_only_the_pages_with_a_widget_load_the_widgets(site):
         assert [w for w in SPECS if f'data-widget="{w}"' in pages[name]] == sorted(
             widgets, key=list(SPECS).index
         )
+
+
+def test_generated_widget_data_cannot_end_or_change_its_script_element():
+    from tp_cnn.website.widgets import embedded
+
+    text = json.dumps({"kernels": {"</script><!--<script>": [[1]]}})
+    tag = embedded(text, "../figures/page/convolution.json")
+    inner = tag[tag.index(">") + 1 : -len("</script>")]
+    assert "<" not in inner and ">" not in inner
+    assert json.loads(inner) == json.loads(text)  # the same data for the widget's script
+
+
+def test_the_table_without_javascript_escapes_and_keeps_keras_shapes():
+    from tp_cnn.website.widgets import fallback_table, validated
+
+    data = {"input": [32, 32, 3], "total": 896, "layers": [
+        {"name": "conv2d", "type": "<img src=x onerror=alert(1)>", "output": [32, 32, 32],
+         "params": 896}]}  # fmt: skip
+    table = fallback_table(data)
+    assert "<img" not in table and "&lt;img" in table
+    assert "(None, 32, 32, 32)" in table  # commas kept, as Keras prints shapes
+    widget = Widget(1, "dimensions", {"model": "m"}, None, "figures/p/dimensions.json", "")
+    for bad in ['{"layers": [], "total": NaN}', '{"layers": [{"name": 1}], "total": 1}', "[]"]:
+        with pytest.raises(ValueError):
+            validated(widget, bad)
+    assert validated(widget, json.dumps(data)) == data
