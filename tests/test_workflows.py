@@ -63,6 +63,10 @@ NOT_REHEARSED = {
     ("figures.yml", "propose", "Ouvrir la pull request"): (
         "git push and gh pr create: GitHub and the workflow's token"
     ),
+    ("deploy.yml", "notebooks", "Publier les notebooks du site sur la branche colab"): (
+        "git push with the workflow's token; the notebooks it publishes are the built site's, "
+        "checked under each policy by tests/test_solutions.py"
+    ),
 }
 MANIFEST_SECTIONS = ("pages", "figures", "runs")
 
