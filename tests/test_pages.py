@@ -104,6 +104,9 @@ BAD = {
         "sortie attendue sans bloc",
     ),
     # Highlighted as Python by the site, but never run by pytest-codeblocks: refused.
+    "raw html figure": (
+        '<img src="../figures/vgg16/x.png" alt="a">\n', "lien de figure non reconnu"
+    ),
     "python3 fence": ("```python3\nx = 1\n```\n", "écrivez exactement « ```python »"),
     "Python fence": ("```Python\nx = 1\n```\n", "écrivez exactement « ```python »"),
     "tilde fence": ("~~~python\nx = 1\n~~~\n", "« ~~~python » : écrivez exactement"),

@@ -46,7 +46,8 @@ _FIGURE = re.compile(
     r"^(?P<indent> *)!\[(?P<alt>[^\]]*)\]\((?P<path>[^)\s\"]+)(?: +\"(?P<title>[^\"]*)\")?\)"
     r"(?P<attrs>\{[^}]*\})? *$"
 )
-_MENTIONS_FIGURE = re.compile(r"(\]\(|\]:|src=)\s*[<\"']?(\./)?figures/")
+# A figure written another way (raw HTML, reference link, ../figures/…): refused.
+_MENTIONS_FIGURE = re.compile(r"(\]\(|\]:|src=|href=)\s*[<\"']?(\.{1,2}/)*figures/")
 
 
 __all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "Widget"]
