@@ -52,18 +52,20 @@ class Course:
 
     @classmethod
     def from_config(cls, config, numbered: bool | None = None, docs: Path | None = None,
-                    today: datetime.date | None = None) -> Course:  # fmt: skip
+                    today: datetime.date | None = None, pages: list[Page] | None = None,
+                    ) -> Course:  # fmt: skip
         """From a configuration (`site_config()` by default, or MkDocs' own in the plugin,
-        which gives its option `exercise_numbers`). The site's policy is checked here."""
+        which gives its option `exercise_numbers` and the course `pages` it has read). The
+        site's policy is checked here."""
         config = site_config() if config is None else config
         if numbered is None:
             numbered = plugin_options(config).get("exercise_numbers", True)
-        docs = Path(docs or config.get("docs_dir") or DOCS)
-        if not docs.is_absolute():
-            docs = CONFIG.parent / docs
+        if pages is None:
+            docs = Path(docs or config.get("docs_dir") or DOCS)
+            pages = course_pages(docs if docs.is_absolute() else CONFIG.parent / docs)
         nav = tuple(nav_files(config.get("nav")))
-        pages = {page.path.name for page in course_pages(docs)}
-        chapters = tuple(src for src in nav if src in pages) if numbered else ()
+        names = {page.path.name for page in pages}
+        chapters = tuple(src for src in nav if src in names) if numbered else ()
         extra = dict(config.get("extra") or {})
         course = cls(nav, chapters, extra, today or datetime.date.today())
         policy(extra, SITE_POLICY, course.today)

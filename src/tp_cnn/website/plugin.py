@@ -60,6 +60,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
     def __init__(self) -> None:
         self.course: Course | None = None
         self.docs = Path()
+        self.pages: dict[str, Page] = {}  # the course pages, read once per build, by file
         self.manifest = manifest.Manifest()
         self.notebooks: Path | None = None  # the temporary folder of this build's notebooks
         self.shown: set[str] = set()  # pages whose solutions are shown open
@@ -73,25 +74,24 @@ class CoursePlugin(BasePlugin[CourseOptions]):
     def on_config(self, config):
         self.docs = Path(config["docs_dir"])
         try:
-            self.course = Course.from_config(
-                config, self.config.exercise_numbers, Path(config["docs_dir"])
-            )
+            pages = course_pages(self.docs)
+            self.pages = {page.path.name: page for page in pages}
+            self.course = Course.from_config(config, self.config.exercise_numbers, pages=pages)
         except PageError as error:
             raise stop(error) from None
 
     def on_pre_build(self, config):
         try:
-            self.manifest = manifest.read(Path(config["docs_dir"]) / manifest.MANIFEST)
+            self.manifest = manifest.read(self.docs / manifest.MANIFEST)
         except manifest.ManifestError as error:
             raise stop(error) from None
 
     def on_files(self, files, config):
-        docs = Path(config["docs_dir"])
         self.notebooks = Path(tempfile.mkdtemp(prefix="tp-cnn-notebooks-"))
         folder = self.notebooks / NOTEBOOKS  # mkdocs-jupyter's `include` matches this path
         folder.mkdir()
         try:
-            for page in course_pages(docs):
+            for page in self.pages.values():
                 file = files.get_file_from_path(f"{NOTEBOOKS}/{page.name}.ipynb")
                 if file is None or file.abs_src_path is None:
                     continue
@@ -100,7 +100,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                     (folder / f"{page.name}.ipynb").write_text(text, encoding="utf-8")
                     file.abs_src_path = str(folder / f"{page.name}.ipynb")
         except PageError as error:
-            self.on_post_build(config)
+            self._remove_notebooks()
             raise stop(error) from None
         return files
 
@@ -115,7 +115,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         source = page.file.content_string
         path = Path(page.file.abs_src_path)
         try:
-            read = read_page(path, source)
+            read = self.pages.get(src) or read_page(path, source)
             rules = self.course.rules(src, front_matter(source, read.label))
         except PageError as error:  # SolutionsError included
             raise stop(error) from None
@@ -234,12 +234,13 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         return french_html(output)
 
     def on_post_build(self, config):
-        if self.notebooks is not None:
-            shutil.rmtree(self.notebooks, ignore_errors=True)
-            self.notebooks = None
+        self._remove_notebooks()
         accents.add_to_search(config)
 
     def on_build_error(self, error):
+        self._remove_notebooks()
+
+    def _remove_notebooks(self) -> None:
         if self.notebooks is not None:
             shutil.rmtree(self.notebooks, ignore_errors=True)
             self.notebooks = None
