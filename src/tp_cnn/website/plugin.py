@@ -8,9 +8,10 @@ is in pyproject.toml). Its state lives on the instance, for one build:
   under another policy, or before a date, never reaches the site);
 - `on_page_markdown`: each page read once, from its file, front matter included:
   exercises numbered, hidden solutions removed, provenance under each figure, the results
-  table, the widgets, the notebook links; every change is made at the lines of that one
-  reading (`course.edits`);
-- `on_page_content`: solutions opened (`shown`), the widgets' assets, French typography;
+  table, the widgets, the quiz (`website.quizzes`), the notebook links; every change is
+  made at the lines of that one reading (`course.edits`);
+- `on_page_content`: solutions opened (`shown`), the widgets' and the quiz's assets,
+  French typography;
 - `on_post_page`: French typography in what the theme adds around the content;
 - `on_post_build`: the search without accents; the temporary notebooks removed.
 
@@ -39,8 +40,8 @@ from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
 from tp_cnn.figures import manifest
 from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.pages import PageError, read_page
-from tp_cnn.reading.segments import Comment, Figure, Page, Widget
-from tp_cnn.website import accents, badges, captions, widgets
+from tp_cnn.reading.segments import Comment, Figure, Page, Quiz, Widget
+from tp_cnn.website import accents, badges, captions, quizzes, widgets
 
 RESULTS_MARKER = "tableau-des-resultats"  # the comment that the results table replaces
 
@@ -60,7 +61,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         self.manifest = manifest.Manifest()
         self.notebooks: Path | None = None  # the temporary folder of this build's notebooks
         self.shown: set[str] = set()  # pages whose solutions are shown open
-        self.assets: dict[str, list[str]] = {}  # page → the tags that load its widgets
+        self.assets: dict[str, list[str]] = {}  # page → the tags that load its widgets, quiz
 
     def on_config(self, config):
         self.docs = Path(config["docs_dir"])
@@ -125,8 +126,9 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         return "\n".join(edits.apply(lines)[offset:])
 
     def _provenance(self, read: Page, page) -> Edits:
-        """Captions under the figures, the results table, the widgets."""
+        """Captions under the figures, the results table, the widgets, the quiz."""
         edits = Edits()
+        tags = []
         for segment in read.segments:
             if isinstance(segment, Comment) and segment.text == RESULTS_MARKER:
                 table = captions.results_table(self.manifest, list(self.course.nav))
@@ -141,6 +143,11 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                     )
                 caption = captions.caption(record, self.manifest.pages[record.page])
                 edits.insert_after(segment.lineno, [_indent(segment.line) + caption])
+            elif isinstance(segment, Quiz):
+                html = quizzes.quiz_html(segment, read.name, page.file.src_uri in self.shown)
+                margin = " " * (segment.within[-1].indent + 4 if segment.within else 0)
+                edits.remove(segment.lineno, segment.end, [margin + html])
+                tags += quizzes.assets(lambda target: get_relative_url(target, page.url))
         placed = [s for s in read.segments if isinstance(s, Widget)]
         data = []
         for widget in placed:
@@ -149,7 +156,8 @@ class CoursePlugin(BasePlugin[CourseOptions]):
             data.append(script)
         if placed:
             names = [widget.name for widget in placed]
-            tags = widgets.assets(names, lambda target: get_relative_url(target, page.url))
+            tags += widgets.assets(names, lambda target: get_relative_url(target, page.url))
+        if tags:
             self.assets[page.file.src_uri] = [*data, *tags]
         return edits
 
