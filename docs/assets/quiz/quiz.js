@@ -82,12 +82,13 @@
   }
 
   // The form of one question, placed after its static parts.
-  function build(question, saved, save) {
+  function build(question, index, saved, save) {
     const kind = question.dataset.quizQuestion;
     const name = `quiz-${++ids}`;
     const choices = [...question.querySelectorAll("[data-quiz-choice]")];
     const hint = question.querySelector(".quiz__hint");
-    const legend = el("legend", {class: "quiz__legend"}, copy(question.querySelector(".quiz__prompt")),
+    const legend = el("legend", {class: "quiz__legend"}, `${index + 1}. `,
+      copy(question.querySelector(".quiz__prompt")),
       hint ? el("span", {class: "quiz__legend-hint"}, " ", copy(hint)) : null);
     const inputs = [];
     let body;
@@ -148,7 +149,7 @@
     const key = `tp-cnn-quiz:${quiz.dataset.quiz}`;
     let answers = store.read(key);
     const questions = [...quiz.querySelectorAll("[data-quiz-question]")];
-    const built = questions.map((question, index) => build(question, answers[index], (value, checked) => {
+    const built = questions.map((question, index) => build(question, index, answers[index], (value, checked) => {
       answers[index] = {value, checked};
       store.write(key, answers);
     }));
