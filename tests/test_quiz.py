@@ -38,11 +38,9 @@ def _focused(tab) -> str:
     )
 
 
-def test_a_question_answered_with_the_keyboard_only_explains_and_keeps_its_answer(
-    tab, quiz, journal
-):
-    """Tab to an option, Space to choose, Enter on « Vérifier »: a wrong answer gets its
-    explanation, a right one a confirmation; a reload keeps it, « Recommencer » clears it."""
+def _answer_by_keyboard(tab, quiz) -> int:
+    """Tab to the first option of the second question (a wrong one), Space to choose it,
+    Enter on « Vérifier »; then the right option, chosen with the arrows. Returns it."""
     first, second = _question(quiz, 0), _question(quiz, 1)
     assert second.get_attribute("data-quiz-question") == "single"
     choices = second.locator("[data-quiz-choice]")
@@ -50,7 +48,6 @@ def test_a_question_answered_with_the_keyboard_only_explains_and_keeps_its_answe
     right = [c == "true" for c in choices.evaluate_all("cs => cs.map(c => c.dataset.right)")]
     assert right.index(True) > 0, "the test chooses the first option as a wrong one"
     first.get_by_role("button", name="Vérifier").focus()
-    journal.reset()
     tab.keyboard.press("Tab")  # to the first option of the next question
     assert _focused(tab) == "input:radio:0"
     tab.keyboard.press("Space")  # a wrong answer, chosen
@@ -69,22 +66,32 @@ def test_a_question_answered_with_the_keyboard_only_explains_and_keeps_its_answe
     said = " ".join(feedback.inner_text().split())
     assert said.startswith("Bonne réponse.") and why[right.index(True)] in said, said
     assert "quiz__question--right" in second.get_attribute("class")
-    # A number, typed then sent with Enter from its field.
-    field = first.get_by_label("Votre réponse")
-    field.focus()
+    return right.index(True)
+
+
+def test_a_question_answered_with_the_keyboard_only_is_explained(tab, quiz, journal):
+    """A wrong answer gets its explanation, a right one a confirmation; a number is sent
+    with Enter from its field; nothing is asked of the network meanwhile."""
+    journal.reset()
+    _answer_by_keyboard(tab, quiz)
+    first = _question(quiz, 0)
+    first.get_by_label("Votre réponse").focus()
     tab.keyboard.type("6")
     tab.keyboard.press("Enter")
     assert first.locator(".quiz__feedback").inner_text().startswith("Bonne réponse.")
     assert not journal.requests, f"requêtes pendant le quiz : {journal.requests}"
 
+
+def test_a_reload_keeps_the_answers_and_recommencer_clears_them(tab, quiz):
+    right = _answer_by_keyboard(tab, quiz)
+    _question(quiz, 0).get_by_label("Votre réponse").fill("6")
     tab.reload()
     quiz = tab.locator(READY)
     quiz.wait_for()
     second = _question(quiz, 1)
-    assert second.locator("input").nth(right.index(True)).is_checked()
+    assert second.locator("input").nth(right).is_checked()
     assert second.locator(".quiz__feedback").inner_text().startswith("Bonne réponse.")
     assert _question(quiz, 0).get_by_label("Votre réponse").input_value() == "6"
-
     restart = quiz.get_by_role("button", name="Recommencer")
     restart.focus()
     tab.keyboard.press("Enter")

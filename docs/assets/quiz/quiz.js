@@ -81,67 +81,61 @@
     return {state, say};
   }
 
-  // The form of one question, placed after its static parts.
+  // The fields of a question: a text field for a number, else a radio button or a check
+  // box per choice, each with its label.
+  function fields(kind, name, choices) {
+    if (kind === "number") {
+      const input = el("input", {type: "text", id: `${name}-valeur`, inputmode: "decimal",
+                                 autocomplete: "off", class: "quiz__input"});
+      return {inputs: [input], body: el("div", {class: "quiz__field"},
+        el("label", {for: input.id}, `Votre réponse${NBSP}:`), " ", input)};
+    }
+    const inputs = choices.map((choice, i) => el("input", {
+      type: kind === "single" ? "radio" : "checkbox", name, id: `${name}-${i}`, value: String(i)}));
+    return {inputs, body: el("div", {class: "quiz__options"}, choices.map((choice, i) =>
+      el("div", {class: "quiz__option"}, inputs[i], el("label", {for: inputs[i].id},
+        copy(choice.querySelector(".quiz__letter")), " ", copy(choice.querySelector(".quiz__text"))))))};
+  }
+
+  // The form of one question, placed after its static parts; `save(value, checked)` keeps
+  // the answer.
   function build(question, index, saved, save) {
     const kind = question.dataset.quizQuestion;
-    const name = `quiz-${++ids}`;
     const choices = [...question.querySelectorAll("[data-quiz-choice]")];
     const hint = question.querySelector(".quiz__hint");
     const legend = el("legend", {class: "quiz__legend"}, `${index + 1}. `,
       copy(question.querySelector(".quiz__prompt")),
       hint ? el("span", {class: "quiz__legend-hint"}, " ", copy(hint)) : null);
-    const inputs = [];
-    let body;
-    if (kind === "number") {
-      const input = el("input", {type: "text", id: `${name}-valeur`, inputmode: "decimal",
-                                 autocomplete: "off", class: "quiz__input"});
-      inputs.push(input);
-      body = el("div", {class: "quiz__field"},
-        el("label", {for: input.id}, `Votre réponse${NBSP}:`), " ", input);
-    } else {
-      body = el("div", {class: "quiz__options"}, choices.map((choice, i) => {
-        const input = el("input", {type: kind === "single" ? "radio" : "checkbox", name,
-                                   id: `${name}-${i}`, value: String(i)});
-        inputs.push(input);
-        return el("div", {class: "quiz__option"}, input, el("label", {for: input.id},
-          copy(choice.querySelector(".quiz__letter")), " ", copy(choice.querySelector(".quiz__text"))));
-      }));
-    }
+    const {inputs, body} = fields(kind, `quiz-${++ids}`, choices);
     const feedback = el("div", {class: "quiz__feedback", role: "status", "aria-live": "polite"});
     const value = () => (kind === "number" ? inputs[0].value
       : inputs.filter((input) => input.checked).map((input) => Number(input.value)));
     const show = (state, say) => {
       question.classList.remove("quiz__question--right", "quiz__question--wrong");
-      if (state === "right" || state === "wrong" || state === "partial") {
-        question.classList.add(state === "right" ? "quiz__question--right" : "quiz__question--wrong");
-      }
+      if (state) question.classList.add(`quiz__question--${state === "right" ? "right" : "wrong"}`);
       feedback.replaceChildren(...say);
     };
     const verify = () => {
       const {state, say} = judge(question, choices, value());
-      show(state, say);
+      show(state === "empty" ? null : state, say);
       return state;
     };
-    const form = el("form", {class: "quiz__ui", novalidate: true,
+    const changed = () => { show(null, []); save(value(), false); };
+    question.append(el("form", {class: "quiz__ui", novalidate: true,
       onsubmit: (event) => { event.preventDefault(); save(value(), verify() !== "empty"); },
-      onchange: () => { show(null, []); save(value(), false); },
-      oninput: () => { if (kind === "number") { show(null, []); save(value(), false); } }},
-      el("fieldset", {}, legend, body,
-        el("div", {class: "quiz__actions"}, el("button", {type: "submit", class: "quiz__button"}, "Vérifier"))),
-      feedback);
-    question.append(form);
+      onchange: changed, oninput: () => { if (kind === "number") changed(); }},
+      el("fieldset", {}, legend, body, el("div", {class: "quiz__actions"},
+        el("button", {type: "submit", class: "quiz__button"}, "Vérifier"))),
+      feedback));
     if (saved) {
       if (kind === "number") inputs[0].value = saved.value || "";
       else inputs.forEach((input, i) => { input.checked = (saved.value || []).includes(i); });
       if (saved.checked) verify();
     }
-    return {
-      reset() {
-        inputs.forEach((input) => { if (input.type === "text") input.value = ""; else input.checked = false; });
-        show(null, []);
-      },
-      first: inputs[0],
-    };
+    return {first: inputs[0], reset() {
+      inputs.forEach((input) => { if (input.type === "text") input.value = ""; else input.checked = false; });
+      show(null, []);
+    }};
   }
 
   function mount(quiz) {
