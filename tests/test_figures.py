@@ -380,3 +380,43 @@ def test_keras_epochs_are_one_line_each_and_a_long_output_keeps_its_ends():
     lines = long.split("\n")
     assert len(lines) == MAX_LINES + 1 and lines[0] == "0" and lines[-1] == "199"
     assert "140 lignes de plus" in long
+
+
+CIFAR = """
+```python
+import keras
+
+(X_train, y_train), _ = keras.datasets.cifar10.load_data()
+```
+"""
+
+
+def test_a_full_run_that_lacks_its_data_refuses_at_once_and_says_what_works(
+    write_page, docs, tmp_path, monkeypatch, capsys
+):
+    from tp_cnn.figures import needs
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "cache-vide"))
+    monkeypatch.setattr(needs, "reachable", lambda url, timeout=3.0: False)
+    write_page(CIFAR)
+    before = checksums(docs)
+    start = time.perf_counter()
+    assert cli.main(["--mode", "full", "--docs", str(docs)]) == 2
+    assert time.perf_counter() - start < 10  # seconds, not the half hour of a training
+    err = capsys.readouterr().err
+    assert "page : CIFAR-10" in err and 'make figures ARGS="--mode mixed"' in err
+    assert checksums(docs) == before
+    (tmp_path / "cache-vide/datasets/cifar-10-batches-py-target").mkdir(parents=True)
+    assert needs.missing([load_page(docs / "page.md")]) == {}  # in Keras' cache: it runs
+    assert cli.main(["--estimate", "--docs", str(docs), "--page", "nope"]) == 2  # unknown page
+
+
+def test_the_needs_of_the_real_pages_are_found():
+    from tp_cnn.figures import needs
+
+    found = {page.name: [need.what for need in needs.needed(page)] for page in course_pages()}
+    assert found["cnn-cifar10"] == ["CIFAR-10"] and found["vgg16"] == ["CIFAR-10"]
+    assert found["transfert-apprentissage"] == [
+        "CIFAR-10", "Fashion-MNIST", "les poids ImageNet de VGG16"
+    ]  # fmt: skip
+    assert found["convolution-pooling"] == []

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tp_cnn.figures import manifest
+from tp_cnn.figures import manifest, needs
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import course_pages, find_page
 from tp_cnn.reading.pages import PageError
@@ -162,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     except (PageError, manifest.ManifestError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
+    if (args.mode == "full" or args.estimate) and (lacking := _lacking(pages, args, current)):
+        if not args.estimate:
+            print(f"Erreur : {needs.refusal(lacking)}", file=sys.stderr)
+            return 2
+        say("En mode complet, il manquerait ici : " + " ; ".join(
+            f"{page} ({', '.join(whats)})" for page, whats in lacking.items()))  # fmt: skip
     workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages, in order
     try:
         if args.estimate:
@@ -171,6 +177,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _lacking(pages: list[Page], args, current: manifest.Manifest) -> dict[str, list[str]]:
+    """What the pages that would run load and this machine cannot have (`needs`)."""
+    from tp_cnn.figures import key
+
+    to_run = [page for page in pages if args.estimate or args.force
+              or not key.is_current(page, args.mode, current, args.docs)]  # fmt: skip
+    return needs.missing(to_run)
 
 
 def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path) -> int:
