@@ -303,7 +303,10 @@ def test_pages_run_on_separate_machines_are_merged(tmp_path):
     parts = tmp_path / "artifacts"
     for docs, name in ((first, "a"), (second, "b")):
         shutil.copytree(docs / "figures", parts / f"figures-{name}")
-    target = tmp_path / "docs"
+    target = tmp_path / "docs"  # the repository: its pages, without their outputs
+    target.mkdir()
+    for docs, name in ((first, "a"), (second, "b")):
+        shutil.copy(docs / f"{name}.md", target)
     assert merge(parts, target) == ["a", "b"]
     merged = read(target)
     assert set(merged.pages) == {"a", "b"}

@@ -16,6 +16,7 @@ from tp_cnn.running.harness import RunInfo
 
 RESULTS_CSV = "resultats_tp.csv"
 COLUMNS = {"Perte": "loss", "Précision": "accuracy", "Top-5": "top5", "Époques": "epochs"}
+COLUMN_OF = {key: column for column, key in COLUMNS.items()}
 
 
 def read_table(workdir: Path) -> dict[str, dict]:
