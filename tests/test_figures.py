@@ -362,10 +362,12 @@ while not os.path.exists(os.environ["TP_CNN_GO"]):
 def test_a_full_run_that_ends_first_is_kept_by_a_fast_run_started_with_it(
     write_page, docs, tmp_path, monkeypatch
 ):
-    """Both start on a page with no record; the full run writes while the fast one runs."""
+    """Both start on a page with no record; the full run writes while the fast one runs,
+    and so does a run of another page (not blamed on the fast run: docs_guard)."""
     path = write_page(WAIT + DRAW)
+    other = write_page(DRAW.replace("figures/page/", "figures/a/"), "a.md")
     process = subprocess.Popen(
-        [sys.executable, str(SCRIPT), "--mode", "fast", "--docs", str(docs)],
+        [sys.executable, str(SCRIPT), "--mode", "fast", "--docs", str(docs), "--page", "page"],
         env={**os.environ, "TP_CNN_MARKER": str(tmp_path / "fast-started"),
              "TP_CNN_GO": str(tmp_path / "fast-go")},  # fmt: skip
         stderr=subprocess.PIPE,
@@ -378,6 +380,7 @@ def test_a_full_run_that_ends_first_is_kept_by_a_fast_run_started_with_it(
     monkeypatch.setenv("TP_CNN_GO", str(tmp_path / "full-go"))
     (tmp_path / "full-go").touch()
     generate(path, docs, mode="full")
+    generate(other, docs)
     before = checksums(docs)
     (tmp_path / "fast-go").touch()
     _, err = process.communicate(timeout=60)

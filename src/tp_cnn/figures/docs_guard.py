@@ -5,9 +5,9 @@ blocks run; `check` compares after they ran, before anything is written. A file 
 the code created is removed, a file that it changed is named (git restores it), and the
 run fails (`PageError`): the page's previous outputs stay.
 
-What figure runs write is not blamed on the page: its own outputs, the manifest, the
-notebooks, the temporary files of a commit under way, and the figures of the pages that
-another run recorded meanwhile.
+What figure runs write is not blamed on the page: its own figures and widget data, the
+manifest, the notebooks, the temporary files of a commit under way, and the figures of
+the pages that another run recorded meanwhile.
 """
 
 from __future__ import annotations
@@ -37,20 +37,21 @@ def snapshot(docs: Path) -> Snapshot:
     return found
 
 
-def _records(docs: Path) -> dict:
+def _records(docs: Path) -> manifest.Manifest:
     try:
-        return manifest.read(docs / manifest.MANIFEST, missing_ok=True).pages
+        return manifest.read(docs / manifest.MANIFEST, missing_ok=True)
     except manifest.ManifestError:
-        return {}
+        return manifest.Manifest()
 
 
-def _ignored(path: str, owners: set[str]) -> bool:
+def _ignored(path: str, outputs: set[str]) -> bool:
     parts = path.rstrip("/").split("/")
     return (
         (parts[-1].startswith(".") and parts[-1].endswith(".tmp"))
         or path in (manifest.MANIFEST, "figures/", "notebooks/")
         or (parts[0] == "notebooks" and len(parts) == 2 and path.endswith(".ipynb"))
-        or (parts[0] == "figures" and len(parts) >= 2 and parts[1] in owners)
+        or path in outputs
+        or (path.endswith("/") and any(output.startswith(path) for output in outputs))
     )
 
 
@@ -62,12 +63,14 @@ class Guard:
         self.before, self.records = snapshot(self.docs), _records(self.docs)
 
     def check(self) -> None:
-        after, records = snapshot(self.docs), _records(self.docs)
-        moved = {n for n in {*records, *self.records} if records.get(n) != self.records.get(n)}
-        owners = {self.page.name, *moved}
-        created = sorted(p for p in after if p not in self.before and not _ignored(p, owners))
-        changed = sorted(p for p in self.before
-                         if after.get(p) != self.before[p] and not _ignored(p, owners))  # fmt: skip
+        after, now, then = snapshot(self.docs), _records(self.docs), self.records
+        moved = {n for n in {*now.pages, *then.pages} if now.pages.get(n) != then.pages.get(n)}
+        outputs = {ref.path for ref in [*self.page.figures, *self.page.widgets]} | {
+            path for m in (now, then) for path, figure in m.figures.items() if figure.page in moved
+        }  # the page's own, and those that another run wrote meanwhile
+        created = sorted(p for p in after if p not in self.before and not _ignored(p, outputs))
+        changed = sorted(p for p, seen in self.before.items()
+                         if after.get(p) != seen and not _ignored(p, outputs))  # fmt: skip
         if not created and not changed:
             return
         for path in sorted(created, reverse=True):  # files first, then their new folders

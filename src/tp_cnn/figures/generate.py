@@ -12,7 +12,9 @@ page ran does it write, all together (`outputs.commit`, under the manifest's loc
 - the page's records in docs/figures/manifest.json (see `manifest`);
 - its notebook, docs/notebooks/<page>.ipynb.
 
-A failed, interrupted or killed run leaves every previous file as it was. The figure
+A failed, interrupted or killed run leaves every previous file as it was; so does a page
+whose code wrote in docs/ (`docs_guard`), and a run less complete than the page's recorded
+one when that one is still current (checked under the lock: `KeptRun`, unless `force`). The figure
 script (`cli`) runs each page in a process of its own (`child`: `python -m tp_cnn.figures`).
 """
 
