@@ -123,5 +123,7 @@ def test_the_script_refuses_a_missing_folder_in_french():
     done = subprocess.run([sys.executable, str(SCRIPT), "/nulle/part"], capture_output=True,
                           text=True)  # fmt: skip
     assert done.returncode == 2 and "« /nulle/part » n'est pas un dossier" in done.stderr
+    done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True)
+    assert done.returncode == 2 and "Erreur : il manque : DOSSIER" in done.stderr
     done = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True)
     assert "--force" in done.stdout and "plus complète" in done.stdout

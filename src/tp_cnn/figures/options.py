@@ -16,7 +16,7 @@ from tp_cnn.running.modes import RECORDED
 class FrenchParser(argparse.ArgumentParser):
     def error(self, message: str):
         message = message.replace("unrecognized arguments", "option(s) inconnue(s)")
-        message = message.replace("the following arguments are required", "il manque")
+        message = message.replace("the following arguments are required: ", "il manque : ")
         message = message.replace("expected one argument", "une valeur est attendue")
         message = message.replace("argument ", "option ").replace("invalid choice", "choix inconnu")
         message = message.replace("choose from", "valeurs possibles :")
