@@ -139,12 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     except (PageError, manifest.ManifestError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    if (args.mode == "full" or args.estimate) and (lacking := _lacking(pages, args, current)):
+    if message := needs.check(pages, args, current):
+        print(message, file=sys.stderr)
         if not args.estimate:
-            print(f"Erreur : {needs.refusal(lacking)}", file=sys.stderr)
             return 2
-        say("En mode complet, il manquerait ici : " + " ; ".join(
-            f"{page} ({', '.join(whats)})" for page, whats in lacking.items()))  # fmt: skip
     previous = _on_sigterm(_terminate)  # so that every `finally` runs
     try:
         workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages
@@ -189,15 +187,6 @@ def _remove_leftovers(docs: Path) -> None:
         removed = remove_leftovers([docs / "figures", docs / NOTEBOOKS])
     for path in removed:
         say(f"Fichier temporaire d'une exécution interrompue, retiré : {path.relative_to(docs)}")
-
-
-def _lacking(pages: list[Page], args, current: manifest.Manifest) -> dict[str, list[str]]:
-    """What the pages that would run load and this machine cannot have (`needs`)."""
-    from tp_cnn.figures import key
-
-    to_run = [page for page in pages if args.estimate or args.force
-              or not key.is_current(page, args.mode, current, args.docs)]  # fmt: skip
-    return needs.missing(to_run)
 
 
 def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path) -> int:

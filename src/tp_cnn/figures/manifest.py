@@ -19,10 +19,8 @@ Standard library only.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import json
-import math
 import os
 import re
 from collections.abc import Iterator
@@ -30,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from tp_cnn.figures.values import value_problem
 from tp_cnn.running.modes import RECORDED
 
 MANIFEST = "figures/manifest.json"  # relative to docs/
@@ -178,32 +177,6 @@ def _record(cls, value, label: str, where: str):
         if problem := value_problem(f.name, item):
             raise _error(label, f"{where}.{f.name} : {problem}")
     return cls(**value)
-
-
-_FRACTIONS = ("accuracy", "top5")
-_NOT_EMPTY = ("key", "device", "page", "code_sha256")
-
-
-def value_problem(name: str, item) -> str | None:
-    """What is wrong with the value `item` of field `name` (of the right type), if anything."""
-    if name in ("epochs", "block_line") and (isinstance(item, bool) or not isinstance(item, int)):
-        return f"valeur {item!r} au lieu d'un nombre entier"
-    if isinstance(item, float) and not math.isfinite(item):
-        return f"valeur {item!r} au lieu d'un nombre fini"
-    if name in _FRACTIONS and not 0 <= item <= 1:
-        return f"valeur {item!r} hors de [0, 1] (une proportion, pas un pourcentage)"
-    if name in ("epochs", "seconds", "train_seconds") and item < 0:
-        return f"valeur {item!r} négative"
-    if name == "block_line" and item < 1:
-        return f"valeur {item!r} au lieu d'un numéro de ligne (1 ou plus)"
-    if name in _NOT_EMPTY and not item.strip():
-        return "valeur vide"
-    if name == "date":
-        try:
-            dt.datetime.fromisoformat(item)
-        except ValueError:
-            return f"« {item} » n'est pas une date ISO 8601 (2026-01-31T12:00:00+00:00)"
-    return None
 
 
 def _check_links(manifest: Manifest, label: str) -> None:

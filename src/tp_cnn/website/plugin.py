@@ -182,6 +182,13 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                 margin = " " * (segment.within[-1].indent + 4 if segment.within else 0)
                 edits.remove(segment.lineno, segment.end, [margin + html])
                 tags += quizzes.assets(lambda target: get_relative_url(target, page.url))
+        tags += self._widgets(read, page, edits)
+        if tags:
+            self.assets[page.file.src_uri] = tags
+        return edits
+
+    def _widgets(self, read: Page, page, edits: Edits) -> list[str]:
+        """Each widget in place of its line; the tags that hold their data and load them."""
         placed = [s for s in read.segments if isinstance(s, Widget)]
         data = []
         for widget in placed:
@@ -195,12 +202,10 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                 ) from None
             edits.replace(widget.lineno, [_indent(widget.line) + html])
             data.append(script)
-        if placed:
-            names = [widget.name for widget in placed]
-            tags += widgets.assets(names, lambda target: get_relative_url(target, page.url))
-        if tags:
-            self.assets[page.file.src_uri] = [*data, *tags]
-        return edits
+        if not placed:
+            return []
+        names = [widget.name for widget in placed]
+        return [*data, *widgets.assets(names, lambda target: get_relative_url(target, page.url))]
 
     def on_page_content(self, html, page, config, files):
         src = page.file.src_uri
