@@ -500,10 +500,11 @@ WRITES_DOCS = {
                        "créé(s), retiré(s) : intrus.txt"),
     "creates a folder": ('import os\nos.makedirs("docs/sous/dossier")\n'
                          'open("docs/sous/dossier/f.txt", "w").write("x")', "sous/dossier/f.txt"),
-    "changes a page": ('open("docs/autre.md", "a").write("ajout")',
-                       "modifié(s) ou supprimé(s) : autre.md ; restaurez-les : git checkout -- "
-                       "docs/autre.md"),
-    "removes a page": ('import os\nos.remove("docs/autre.md")', "git checkout -- docs/autre.md"),
+    "changes a file": ('open("docs/donnees.csv", "a").write("ajout")',
+                       "modifié(s) ou supprimé(s) : donnees.csv ; restaurez-les : git checkout -- "
+                       "docs/donnees.csv"),
+    "removes a file": ('import os\nos.remove("docs/donnees.csv")',
+                       "git checkout -- docs/donnees.csv"),
     "writes a figure of another page": (
         'open("docs/figures/a/curve.png", "wb").write(b"x")', "figures/a/curve.png"),
 }  # fmt: skip
@@ -513,7 +514,7 @@ WRITES_DOCS = {
 def test_a_page_whose_code_writes_in_docs_fails_and_keeps_its_outputs(write_page, docs, case):
     generate(write_page(DRAW.replace("figures/page/", "figures/a/"), "a.md"), docs)
     path = write_page(DRAW)
-    write_page("# Autre page\n", "autre.md")
+    (docs / "donnees.csv").write_text("a,b\n", encoding="utf-8")
     generate(path, docs)
     code, message = WRITES_DOCS[case]
     path.write_text(DRAW + f"\n```python\n{code}\n```\n", encoding="utf-8")
@@ -523,10 +524,19 @@ def test_a_page_whose_code_writes_in_docs_fails_and_keeps_its_outputs(write_page
     assert message in str(excinfo.value)
     assert "figures et résultats précédents sont conservés" in str(excinfo.value)
     after = checksums(docs)
-    assert {p: h for p, h in after.items() if p.name not in ("autre.md", "curve.png")} == {
-        p: h for p, h in before.items() if p.name not in ("autre.md", "curve.png")}  # fmt: skip
+    assert {p: h for p, h in after.items() if p.name not in ("donnees.csv", "curve.png")} == {
+        p: h for p, h in before.items() if p.name not in ("donnees.csv", "curve.png")}  # fmt: skip
     assert after.get(docs / "figures/page/curve.png") == before[docs / "figures/page/curve.png"]
     assert not (docs / "intrus.txt").exists() and not (docs / "sous").exists()
+
+
+def test_pages_an_instructor_edits_during_a_run_are_never_blamed_nor_removed(write_page, docs):
+    path = write_page(DRAW)
+    edit = 'open("docs/autre.md", "a").write("ajout")\nopen("docs/nouvelle.md", "w").write("x")'
+    write_page("# Autre page\n", "autre.md")
+    path.write_text(DRAW + f"\n```python\n{edit}\n```\n", encoding="utf-8")
+    generate(path, docs)  # as if the instructor had edited and created pages meanwhile
+    assert (docs / "nouvelle.md").exists() and "ajout" in (docs / "autre.md").read_text()
 
 
 def test_a_page_that_records_an_accuracy_in_percent_fails_and_keeps_the_manifest(

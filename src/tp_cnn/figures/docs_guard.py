@@ -7,7 +7,8 @@ run fails (`PageError`): the page's previous outputs stay.
 
 What figure runs write is not blamed on the page: its own figures and widget data, the
 manifest, the notebooks, the temporary files of a commit under way, and the figures of
-the pages that another run recorded meanwhile.
+the pages that another run recorded meanwhile. Nor is what an instructor may edit
+during a long run: the pages (`*.md`) and docs/assets/ are never blamed, never removed.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ def _records(docs: Path) -> manifest.Manifest:
 def _ignored(path: str, outputs: set[str]) -> bool:
     parts = path.rstrip("/").split("/")
     return (
-        (parts[-1].startswith(".") and parts[-1].endswith(".tmp"))
+        path.endswith(".md")  # the pages: an instructor may edit them during a run
+        or parts[0] == "assets"
+        or (parts[-1].startswith(".") and parts[-1].endswith(".tmp"))
         or path in (manifest.MANIFEST, "figures/", "notebooks/")
         or (parts[0] == "notebooks" and len(parts) == 2 and path.endswith(".ipynb"))
         or path in outputs
