@@ -57,7 +57,7 @@ serve: install
 build: install
 	$(BIN)/mkdocs build --strict
 
-# make pdf ARGS="--solutions" (src/tp_cnn/pdf.py); make offline (src/tp_cnn/offline.py)
+# make pdf ARGS="--solutions" (src/tp_cnn/exports/pdf_command.py); make offline (offline.py)
 pdf: install
 	$(BIN)/python scripts/build_pdf.py $(ARGS)
 

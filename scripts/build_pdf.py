@@ -6,7 +6,7 @@ python scripts/build_pdf.py --solutions  # site/pdf/tp-module-2-cnn-enseignant.p
 
 import sys
 
-from tp_cnn.exports.pdf import main
+from tp_cnn.exports.pdf_command import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -119,6 +119,10 @@ BAD_INPUTS = {
     "not a docs folder": (["--docs", "/nulle/part"], "n'est pas un dossier de pages"),
     "empty docs": (["--docs", ""], "valeur vide"),
     "zero timeout": (["--timeout", "0"], "nombre de minutes positif"),
+    "negative timeout": (["--timeout", "-1"], "« -1 » : un nombre de minutes positif"),
+    "nan timeout": (["--timeout", "nan"], "« nan » : un nombre de minutes positif (et fini)"),
+    "infinite timeout": (["--timeout", "inf"], "« inf » : un nombre de minutes positif"),
+    "word timeout": (["--timeout", "deux"], "« deux » : un nombre de minutes positif"),
 }
 
 
@@ -303,7 +307,10 @@ def test_pages_run_on_separate_machines_are_merged(tmp_path):
     parts = tmp_path / "artifacts"
     for docs, name in ((first, "a"), (second, "b")):
         shutil.copytree(docs / "figures", parts / f"figures-{name}")
-    target = tmp_path / "docs"
+    target = tmp_path / "docs"  # the repository: its pages, without their outputs
+    target.mkdir()
+    for docs, name in ((first, "a"), (second, "b")):
+        shutil.copy(docs / f"{name}.md", target)
     assert merge(parts, target) == ["a", "b"]
     merged = read(target)
     assert set(merged.pages) == {"a", "b"}
@@ -420,3 +427,221 @@ def test_the_needs_of_the_real_pages_are_found():
         "CIFAR-10", "Fashion-MNIST", "les poids ImageNet de VGG16"
     ]  # fmt: skip
     assert found["convolution-pooling"] == []
+
+
+WAIT = """
+```python
+import os
+import time
+open(os.environ["TP_CNN_MARKER"], "w").close()
+while not os.path.exists(os.environ["TP_CNN_GO"]):
+    time.sleep(0.05)
+```
+"""
+
+
+def test_a_full_run_that_ends_first_is_kept_by_a_fast_run_started_with_it(
+    write_page, docs, tmp_path, monkeypatch
+):
+    """Both start on a page with no record; the full run writes while the fast one runs,
+    and so does a run of another page (not blamed on the fast run: docs_guard)."""
+    path = write_page(WAIT + DRAW)
+    other = write_page(DRAW.replace("figures/page/", "figures/a/"), "a.md")
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--mode", "fast", "--docs", str(docs), "--page", "page"],
+        env={**os.environ, "TP_CNN_MARKER": str(tmp_path / "fast-started"),
+             "TP_CNN_GO": str(tmp_path / "fast-go")},  # fmt: skip
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "fast-started").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    monkeypatch.setenv("TP_CNN_MARKER", str(tmp_path / "full-started"))
+    monkeypatch.setenv("TP_CNN_GO", str(tmp_path / "full-go"))
+    (tmp_path / "full-go").touch()
+    generate(path, docs, mode="full")
+    generate(other, docs)
+    before = checksums(docs)
+    (tmp_path / "fast-go").touch()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "page : garde son exécution complète ; --force la remplace" in err
+    assert "rien n'a été écrit" in err
+    assert read(docs).pages["page"].mode == "full"
+    assert checksums(docs) == before
+
+
+def test_a_stale_more_complete_run_is_replaced_by_a_less_complete_one(write_page, docs, capsys):
+    path = write_page(DRAW)
+    assert cli.main(["--mode", "full", "--docs", str(docs)]) == 0
+    path.write_text(DRAW.replace("[1, 2, 3]", "[3, 2, 1]"), encoding="utf-8")  # full is stale
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 0
+    assert "garde son exécution" not in capsys.readouterr().err
+    assert read(docs).pages["page"].mode == "fast"
+
+
+def test_leftovers_of_a_killed_run_are_removed_at_start_and_reported(write_page, docs, capsys):
+    write_page("```python\nx = 1\n```\n")
+    (docs / "figures/page").mkdir(parents=True)
+    (docs / NOTEBOOKS).mkdir()
+    left = [docs / "figures/page/.curve.png.x1y2z3w4.tmp", docs / NOTEBOOKS / ".page.ipynb.ab.tmp"]
+    for path in left:
+        path.write_bytes(b"half")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 0
+    assert not any(path.exists() for path in left)
+    err = capsys.readouterr().err
+    assert "exécution interrompue, retiré : figures/page/.curve.png.x1y2z3w4.tmp" in err
+
+
+WRITES_DOCS = {
+    "creates a file": ('open("docs/intrus.txt", "w").write("x")',
+                       "créé(s), retiré(s) : intrus.txt"),
+    "creates a folder": ('import os\nos.makedirs("docs/sous/dossier")\n'
+                         'open("docs/sous/dossier/f.txt", "w").write("x")', "sous/dossier/f.txt"),
+    "changes a file": ('open("docs/donnees.csv", "a").write("ajout")',
+                       "modifié(s) ou supprimé(s) : donnees.csv ; restaurez-les : git checkout -- "
+                       "docs/donnees.csv"),
+    "removes a file": ('import os\nos.remove("docs/donnees.csv")',
+                       "git checkout -- docs/donnees.csv"),
+    "writes a figure of another page": (
+        'open("docs/figures/a/curve.png", "wb").write(b"x")', "figures/a/curve.png"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(WRITES_DOCS))
+def test_a_page_whose_code_writes_in_docs_fails_and_keeps_its_outputs(write_page, docs, case):
+    generate(write_page(DRAW.replace("figures/page/", "figures/a/"), "a.md"), docs)
+    path = write_page(DRAW)
+    (docs / "donnees.csv").write_text("a,b\n", encoding="utf-8")
+    generate(path, docs)
+    code, message = WRITES_DOCS[case]
+    path.write_text(DRAW + f"\n```python\n{code}\n```\n", encoding="utf-8")
+    before = checksums(docs)
+    with pytest.raises(PageError, match="son code a écrit dans") as excinfo:
+        generate(path, docs)
+    assert message in str(excinfo.value)
+    assert "figures et résultats précédents sont conservés" in str(excinfo.value)
+    after = checksums(docs)
+    assert {p: h for p, h in after.items() if p.name not in ("donnees.csv", "curve.png")} == {
+        p: h for p, h in before.items() if p.name not in ("donnees.csv", "curve.png")}  # fmt: skip
+    assert after.get(docs / "figures/page/curve.png") == before[docs / "figures/page/curve.png"]
+    assert not (docs / "intrus.txt").exists() and not (docs / "sous").exists()
+
+
+def test_pages_an_instructor_edits_during_a_run_are_never_blamed_nor_removed(write_page, docs):
+    path = write_page(DRAW)
+    edit = 'open("docs/autre.md", "a").write("ajout")\nopen("docs/nouvelle.md", "w").write("x")'
+    write_page("# Autre page\n", "autre.md")
+    path.write_text(DRAW + f"\n```python\n{edit}\n```\n", encoding="utf-8")
+    generate(path, docs)  # as if the instructor had edited and created pages meanwhile
+    assert (docs / "nouvelle.md").exists() and "ajout" in (docs / "autre.md").read_text()
+
+
+def test_a_page_that_records_an_accuracy_in_percent_fails_and_keeps_the_manifest(
+    write_page, docs
+):
+    path = write_page(RECORD)
+    generate(path, docs)
+    before = checksums(docs)
+    path.write_text(RECORD.replace("0.875", "87.5"), encoding="utf-8")
+    with pytest.raises(PageError, match="« essai », Précision : valeur 87.5 hors de"):
+        generate(path, docs)
+    assert checksums(docs) == {**before, path: checksums(docs)[path]}
+
+
+DIES = {
+    "exceeds its time": ("import time\ntime.sleep(120)", ["--timeout", "0.03"],
+                         "plus de 0.03 min, arrêtée pendant le bloc de la ligne 7",
+                         "--timeout MINUTES", "ligne 7 : Timeout"),
+    "is killed": ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", [],
+                  "s'est arrêté pendant le bloc de la ligne 7 (tué par le signal SIGKILL)",
+                  "manquait de mémoire", "ligne 7 : Killed"),
+    "exits without a word": ("import os\nos._exit(3)", [],
+                             "s'est arrêté pendant le bloc de la ligne 7 (code 3)",
+                             "os._exit", "ligne 7 : Died"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(DIES))
+def test_a_page_whose_process_dies_says_which_block_and_what_to_do(write_page, docs, case):
+    code, options, message, advice, summary = DIES[case]
+    write_page(f"```python\nx = 1\n```\n\nTexte.\n\n```python\n{code}\n```\n")
+    done = run_script("--mode", "fast", "--docs", str(docs), *options)
+    assert done.returncode == 1
+    assert message in done.stderr and advice in done.stderr and summary in done.stderr
+    assert "make test" not in done.stderr
+
+
+def test_sigterm_stops_the_script_and_removes_its_working_directory(write_page, docs, tmp_path):
+    path = write_page(DRAW + RECORD)
+    generate(path, docs)
+    path.write_text(DRAW + SLOW + RECORD.replace("0.5", "0.25"), encoding="utf-8")
+    before = checksums(docs)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    marker = tmp_path / "marker"
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--mode", "fast", "--docs", str(docs)],
+        env={**os.environ, "TP_CNN_MARKER": str(marker), "TMPDIR": str(temporary)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    assert [p.name for p in temporary.iterdir() if p.name.startswith("tp-cnn-figures-")]
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert "Interrompu pendant" in err
+    assert not [p for p in temporary.iterdir() if p.name.startswith("tp-cnn-figures-")]
+    assert checksums(docs) == before
+
+
+BLOCK_TIMEOUT_PAGE = """
+```python
+x = 1
+```
+
+```python
+while True:
+    pass
+```
+
+```python
+y = 2
+```
+"""
+BLOCK_CONFTEST = """
+from tp_cnn.pytest_plugin import CoursePage
+
+
+def pytest_collect_file(file_path, parent):  # a course page outside docs/, for this test
+    if file_path.suffix == ".md":
+        return CoursePage.from_parent(parent, path=file_path)
+"""
+
+
+def test_a_block_past_its_time_limit_fails_in_make_test_and_the_next_ones_are_skipped(tmp_path):
+    limit = "0.5"
+    (tmp_path / "boucle.md").write_text(BLOCK_TIMEOUT_PAGE, encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(BLOCK_CONFTEST, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\ntp_cnn_block_timeout = {limit}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tp_cnn.pytest_plugin", "-p", "no:cacheprovider",
+         "-rs", "boucle.md"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed, 1 passed, 1 skipped" in done.stdout
+    assert f"boucle.md, bloc de la ligne 6 : plus de {limit} s : " in done.stdout
+    assert "non exécuté : le bloc de la ligne 6 a échoué avant lui" in done.stdout
+
+
+def test_a_block_time_limit_that_is_not_a_number_is_refused_in_french(tmp_path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntp_cnn_block_timeout = dix\n")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "tp_cnn.pytest_plugin"],
+                          cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode != 0
+    assert "tp_cnn_block_timeout = « dix » : un nombre de secondes positif" in done.stderr

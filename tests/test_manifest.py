@@ -1,8 +1,13 @@
 """The manifest (validated read, locked updates) and the all-or-nothing writes."""
 
 import json
+import math
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,7 +52,31 @@ BROKEN = {
         lambda data: data["figures"].update({"figures/autre/a.png": FIGURE.__dict__}),
         "chemin hors de figures/page/",
     ),
-}
+    "NaN loss": (lambda data: data["runs"]["essai"].update(loss=math.nan),
+                 "runs.essai.loss : valeur nan au lieu d'un nombre fini"),
+    "infinite seconds": (lambda data: data["pages"]["page"].update(seconds=math.inf),
+                         "pages.page.seconds : valeur inf"),
+    "negative infinite train time": (
+        lambda data: data["runs"]["essai"].update(train_seconds=-math.inf),
+        "runs.essai.train_seconds : valeur -inf"),
+    "accuracy as a percentage": (lambda data: data["runs"]["essai"].update(accuracy=87.5),
+                                 "runs.essai.accuracy : valeur 87.5 hors de [0, 1]"),
+    "negative top-5": (lambda data: data["runs"]["essai"].update(top5=-0.1),
+                       "runs.essai.top5 : valeur -0.1 hors de [0, 1]"),
+    "negative epochs": (lambda data: data["runs"]["essai"].update(epochs=-1),
+                        "runs.essai.epochs : valeur -1 négative"),
+    "negative figure epochs": (
+        lambda data: data["figures"]["figures/page/a.png"].update(epochs=-2),
+        "figures.figures/page/a.png.epochs : valeur -2 négative"),
+    "line 0": (lambda data: data["figures"]["figures/page/a.png"].update(block_line=0),
+               "block_line : valeur 0 au lieu d'un numéro de ligne"),
+    "not a date": (lambda data: data["pages"]["page"].update(date="hier"),
+                   "pages.page.date : « hier » n'est pas une date ISO 8601"),
+    "empty key": (lambda data: data["pages"]["page"].update(key=""),
+                  "pages.page.key : valeur vide"),
+    "blank device": (lambda data: data["pages"]["page"].update(device="  "),
+                     "pages.page.device : valeur vide"),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
@@ -122,3 +151,83 @@ def test_a_file_that_cannot_be_written_aside_changes_nothing(tmp_path):
         outputs.commit({tmp_path / "a": b"nouveau", blocker / "x.png": b"x"})
     assert (tmp_path / "a").read_bytes() == b"ancien"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "pas-un-dossier"]
+
+
+def test_the_json_constants_nan_and_infinity_are_refused():
+    text = sample().to_json().replace('"seconds": 3.5', '"seconds": NaN')
+    with pytest.raises(ManifestError, match="pages.page.seconds : valeur nan"):
+        manifest.parse(text, "m.json")
+    text = sample().to_json().replace('"loss": 0.5', '"loss": Infinity')
+    with pytest.raises(ManifestError, match="runs.essai.loss : valeur inf"):
+        manifest.parse(text, "m.json")
+
+
+def test_an_exception_in_the_middle_of_a_commit_puts_everything_back(tmp_path, monkeypatch):
+    old = {tmp_path / "a": b"ancien a", tmp_path / "b": b"ancien b"}
+    for path, data in old.items():
+        path.write_bytes(data)
+    real_replace, calls = os.replace, []
+
+    def replace_then_interrupt(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.commit({tmp_path / "a": b"nouveau", tmp_path / "b": b"nouveau"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # no .tmp left
+    assert {path: path.read_bytes() for path in old} == old
+
+
+SLOW_COMMIT = """
+import os, sys, time
+from pathlib import Path
+from tp_cnn import outputs
+
+folder, marker = Path(sys.argv[1]), Path(sys.argv[2])
+real_replace = os.replace
+
+def slow_replace(source, target):
+    real_replace(source, target)
+    marker.touch()  # one file is in place: the test sends its signal now
+    time.sleep(0.5)
+
+os.replace = slow_replace
+outputs.commit({folder / name: b"nouveau" for name in "abc"})
+"""
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_signal_in_the_middle_of_a_commit_waits_for_its_end(tmp_path, signal_name):
+    folder, marker = tmp_path / "out", tmp_path / "marker"
+    folder.mkdir()
+    for name in "abc":
+        (folder / name).write_bytes(b"ancien")
+    process = subprocess.Popen([sys.executable, "-c", SLOW_COMMIT, str(folder), str(marker)],
+                               stderr=subprocess.PIPE, preexec_fn=_default_sigint)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    assert marker.exists(), process.communicate()[1]
+    process.send_signal(getattr(signal, signal_name))
+    process.communicate(timeout=30)
+    assert process.returncode != 0  # the signal did arrive, once the files were in place
+    assert sorted(p.name for p in folder.iterdir()) == ["a", "b", "c"]  # no .tmp left
+    assert {(folder / name).read_bytes() for name in "abc"} == {b"nouveau"}
+
+
+def test_leftovers_of_a_killed_commit_are_removed_but_not_those_of_one_under_way(tmp_path):
+    (tmp_path / "page").mkdir()
+    old = tmp_path / "page" / ".curve.png.k3j2h1g0.tmp"
+    fresh = tmp_path / ".manifest.json.a1b2c3d4.tmp"
+    for path in (old, fresh):
+        path.write_bytes(b"")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert outputs.remove_leftovers([tmp_path]) == [old]
+    assert not old.exists() and fresh.exists()

@@ -146,6 +146,25 @@ def test_a_page_becomes_a_colab_notebook(write_page):
     assert cells[-1].source == "Fin de la page."
 
 
+def test_a_quiz_becomes_questions_with_their_answers_in_closed_details(write_page):
+    page = load_page(write_page(
+        "# Une page\n\n## Testez-vous\n\n```quiz\n? Combien vaut `k` ?\n~ 224 | 216 + 8.\n\n"
+        "?? Lesquelles ?\n= *a* | Juste.\n- b | Faux.\n= c | Juste aussi.\n```\n\nFin.\n"
+    ))  # fmt: skip
+    cells = page_notebook(page).cells
+    assert all(cell.cell_type == "markdown" for cell in cells[3:])
+    text = "\n\n".join(cell.source for cell in cells[3:])
+    assert "```quiz" not in text and "~ 224" not in text
+    first, second = text.split("**Question 1.**")[1].split("**Question 2.**")
+    assert first.startswith(" Combien vaut `k`\u202f?") and "*Répondez par un nombre.*" in first
+    assert "<details>\n<summary>Réponse</summary>\n\n224 — 216 + 8.\n\n</details>" in first
+    assert "<details open" not in text
+    assert "- a) *a*\n- b) b\n- c) c" in second
+    answer = second[second.index("<details>") :]
+    assert "a) *a* — Juste.\n\nc) c — Juste aussi." in answer and "b) b" not in answer
+    assert "*Plusieurs réponses possibles.*" in second and text.endswith("Fin.")
+
+
 def _code_of(cell) -> str:
     return re.sub(r"^# @title .*\n", "", cell.source)
 

@@ -83,3 +83,17 @@ def test_the_search_finds_convolution(offline_tab):
     pages = set(results.evaluate_all("(a) => a.map((a) => new URL(a.href).pathname)"))
     assert any(page.endswith("/convolution-pooling.html") for page in pages), pages
     assert not offline_tab.outside, offline_tab.outside
+
+
+def test_the_quiz_of_a_chapter_works_from_disk(offline_tab, unzipped):
+    """Its script and style come with the pack; an answer is checked under file:// too."""
+    offline_tab.goto((unzipped[0] / "convolution-pooling.html").as_uri(), wait_until="load")
+    quiz = offline_tab.locator('[data-quiz][data-ready="ready"]')
+    quiz.wait_for(timeout=10_000)
+    question = quiz.locator('[data-quiz-question="number"]').first
+    question.get_by_label("Votre réponse").fill("6")
+    question.get_by_role("button", name="Vérifier").click()
+    assert question.locator(".quiz__feedback").inner_text().startswith("Bonne réponse.")
+    quiz.get_by_role("button", name="Recommencer").click()
+    assert not offline_tab.outside, offline_tab.outside
+    assert not offline_tab.errors, offline_tab.errors

@@ -5,7 +5,7 @@ from pytest_codeblocks import extract_from_file
 
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import course_pages, find_page
-from tp_cnn.reading.pages import Admonition, Comment, PageError, Prose, load_page
+from tp_cnn.reading.pages import Admonition, Code, Comment, PageError, Prose, Quiz, load_page
 
 PAGE = """
 # Titre
@@ -112,6 +112,26 @@ BAD = {
     "tilde fence": ("~~~python\nx = 1\n~~~\n", "« ~~~python » : écrivez exactement"),
     "solution in capitals": ('??? TF "Solution"\n\n    x\n', "« ??? TF » : une solution"),
     "open solution in capitals": ('???+ TF "S"\n\n    x\n', "en minuscules"),
+    "empty quiz": ("Texte\n\n```quiz\n\n```\n", "ligne 3 : quiz vide"),
+    "quiz without question": ("```quiz\n= 6 | oui\n```\n", "ligne 2 : réponse avant toute"),
+    "quiz unknown line": ("```quiz\n? Q ?\n* 6 | x\n```\n", "ligne 3 : ligne de quiz non"),
+    "quiz without right answer": (
+        "```quiz\n? Q ?\n- a | non\n- b | non\n```\n",
+        "ligne 2 : la question « Q ? » n'a pas de bonne réponse : marquez-la d'un « = »",
+    ),
+    "quiz with one choice": ("```quiz\n? Q ?\n= a | oui\n```\n", "moins de deux réponses"),
+    "quiz without explanation": ("```quiz\n? Q ?\n= a\n- b | non\n```\n", "ligne 3 : réponse"),
+    "quiz two rights with ?": (
+        "```quiz\n? Q ?\n= a | oui\n= b | oui\n```\n",
+        "écrivez « ?? » devant une question à plusieurs réponses",
+    ),
+    "quiz bad number": ("```quiz\n? Q ?\n~ six | x\n```\n", "ligne 3 : « ~ six » : nombre"),
+    "quiz number and choices": ("```quiz\n? Q ?\n~ 6 | x\n- 7 | y\n```\n", "attend un nombre"),
+    "quiz math": ("```quiz\n? $3 \\times 3$ ?\n~ 6 | x\n```\n", "ligne 2 : pas de formule"),
+    "quiz spelling": ("```Quiz\n? Q ?\n~ 6 | x\n```\n", "exactement « ```quiz »"),
+    "second quiz": ("```quiz\n? Q ?\n~ 6 | x\n```\n\n```quiz\n? R ?\n~ 1 | y\n```\n",
+                    "ligne 6 : un quiz est déjà plus haut"),
+    "unclosed quiz": ("```quiz\n? Q ?\n~ 6 | x\n", "ligne 1 : bloc de code jamais refermé"),
 }
 
 
@@ -247,3 +267,56 @@ def test_a_skeleton_that_binds_another_name_is_found(write_page):
     ))  # fmt: skip
     ((skeleton, solution),) = skeletons(page)
     assert _bound(skeleton.code) == {"model"} and _bound(solution[0].code) == {"vgg"}
+QUIZ = """
+# Titre
+
+```quiz
+? Une sortie de
+  6 × 6 ?
+= Oui, `6` | 8 − 3 + 1 = 6.
+- Non | Si.
+
+?? Lesquelles ?
+= *a* | Juste.
+- b | Faux.
+= c | Juste aussi.
+
+? Combien ?
+~ 165 514 | Le calcul.
+? Et la moitié ?
+~ 0,5 ± 0.01 | Environ.
+```
+
+Après.
+"""
+
+
+def test_a_quiz_is_one_segment_with_its_questions_and_answers(write_page):
+    page = load_page(write_page(QUIZ))
+    (quiz,) = page.quizzes
+    assert (quiz.lineno, quiz.end) == (3, 18)
+    assert not [s for s in page.segments if isinstance(s, Code)]  # not a code block
+    assert [s.text for s in page.segments if isinstance(s, Prose) and s.text] == ["# Titre",
+                                                                                  "Après."]
+    one, several, count, half = quiz.questions
+    assert (one.lineno, one.kind, one.text) == (4, "single", "Une sortie de 6 × 6 ?")
+    assert [(a.lineno, a.text, a.right, a.explanation) for a in one.answers] == [
+        (6, "Oui, `6`", True, "8 − 3 + 1 = 6."), (7, "Non", False, "Si.")]  # fmt: skip
+    assert several.kind == "multiple" and [a.text for a in several.right] == ["*a*", "c"]
+    assert (count.kind, count.value, count.tolerance) == ("number", 165514, 0)
+    assert (half.kind, half.value, half.tolerance) == ("number", 0.5, 0.01)
+    assert isinstance(quiz, Quiz) and page.blocks == []
+
+
+def test_a_quiz_in_an_admonition_knows_it(write_page):
+    text = '!!! info "Pour finir"\n\n    ```quiz\n    ? Q ?\n    ~ 6 | x\n    ```\n'
+    (quiz,) = load_page(write_page(text)).quizzes
+    assert quiz.within[0].kind == "info" and quiz.questions[0].value == 6
+
+
+def test_every_chapter_ends_with_a_quiz_of_four_to_six_questions():
+    for page in course_pages():
+        (quiz,) = page.quizzes
+        assert 4 <= len(quiz.questions) <= 6, page.name
+        after = page.segments[page.segments.index(quiz) + 1 :]
+        assert not [s for s in after if getattr(s, "text", "").strip()], page.name

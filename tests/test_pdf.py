@@ -1,11 +1,12 @@
-"""The whole TP in one PDF (`make pdf`, src/tp_cnn/pdf.py), printed once for the session
+"""The whole TP in one PDF (`make pdf`, src/tp_cnn/exports/pdf.py), printed once for the session
 by Debian's chromium from the site built for file:// with the solutions hidden
 (`offline_site`), and read back with pypdf.
 
 Its pages: plausibly many, each with its number; its chapters: every page of the
 navigation in reading order, each title on the page that the table of contents and the
 outline give; its content: the figures with their provenance, the math in KaTeX's fonts,
-and not one line of a solution, since the policy hides them.
+and not one line of a solution, since the policy hides them; what is interactive as its
+static state: each quiz's questions and answers, and no control of a widget or a quiz.
 """
 
 from __future__ import annotations
@@ -161,3 +162,42 @@ def test_no_solution_is_printed_when_the_policy_hides_them(texts, chapters):
     assert not found, f"{len(found)} lignes de solution dans le PDF, dont : {found[:3]}"
     printed = [line for line in others if line in text]
     assert len(printed) >= 0.9 * len(others), f"{len(printed)} / {len(others)} lignes de code"
+
+
+# The labels of the widgets' and the quizzes' controls (docs/assets/widgets, docs/assets/quiz).
+CONTROLS = ["Précédent", "Suivant", "Lecture", "Retirer", "Tout retirer", "Ajouter la couche",
+            "Revenir au modèle de la page", "Vérifier", "Recommencer", "Votre réponse"]  # fmt: skip
+
+
+def _bare(text: str) -> str:
+    """Text without Markdown's inline marks nor any space: a line may wrap anywhere."""
+    return re.sub(r"[\s`*]", "", text)
+
+
+def test_no_control_of_a_widget_or_a_quiz_is_printed(texts):
+    """The PDF prints the static state: a widget's figure or table, a quiz's questions;
+    none of their buttons, fields or live messages (the widgets' tables are there)."""
+    text = " ".join(texts)
+    found = {label: text.count(label) for label in CONTROLS
+             if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)}  # fmt: skip
+    assert not found, f"contrôles imprimés : {found}"
+    assert "Données produites par le code ci-dessus" in text  # the widgets' provenance
+    assert "Forme de sortie" in text  # the calculator's static table
+
+
+def test_every_quiz_is_printed_with_its_questions_and_then_its_answers(texts, chapters):
+    """The site hides the solutions, not the quizzes: every question, its choices, and at
+    the end of the quiz « Réponses : » with every right answer and its explanation."""
+    text = _bare("".join(texts))
+    quizzes = [quiz for page in chapters for quiz in page.quizzes]
+    assert len(quizzes) == 4
+    for quiz in quizzes:
+        questions = [text.find(_bare(question.text)) for question in quiz.questions]
+        assert -1 not in questions, [q.text for q in quiz.questions]
+        answers = text.find("Réponses:", questions[-1])
+        assert answers > questions[-1], "« Réponses : » absent après les questions"
+        for question in quiz.questions:
+            for answer in question.answers if question.kind != "number" else ():
+                assert _bare(answer.text) in text[questions[0] : answers], answer.text
+            for answer in question.right:
+                assert _bare(answer.explanation) in text[answers:], answer.explanation

@@ -285,3 +285,82 @@ def test_generated_text_is_escaped_where_it_enters_html(tmp_path):
     run = RunRecord("page", "<b>CIFAR</b>", 10, 0.3, 0.9, None, 2, 1.0, "real")
     table = results_table(Manifest({"page": page}, {}, {"<i>m</i>": run}), NAV)
     assert "<b>" not in table and "<i>" not in table and "<img" not in table
+QUIZ_PAGE = """# Une page
+
+## Testez-vous
+
+```quiz
+? Que vaut `a < b` dans <script>alert("x")</script> ?
+= *Vrai* & juste | Car **a** < b.
+- Faux | « Non » : a est plus petit.
+
+?? Lesquelles ?
+= une | oui
+= deux | oui aussi
+- trois | non
+
+? Combien ?
+~ 0,5 ± 0.01 | La moitié.
+```
+"""
+
+
+def _quiz(tmp_path, extra: dict | None = None) -> tuple[str, str]:
+    path = tmp_path / "page.md"
+    path.write_text(QUIZ_PAGE, encoding="utf-8")
+    return render(course_plugin(tmp_path, Manifest(), extra), path)
+
+
+def test_a_quiz_becomes_one_element_with_its_questions_escaped(tmp_path):
+    from built_site import PageHTML
+
+    markdown, content = _quiz(tmp_path)
+    assert "```quiz" not in markdown and "? Combien" not in markdown
+    (line,) = [line for line in markdown.splitlines() if "data-quiz" in line]
+    elements = PageHTML(f'<article class="md-content__inner">{line}</article>').elements
+    quizzes = [attrs for tag, attrs in elements if "data-quiz" in attrs]
+    assert [attrs["data-quiz"] for attrs in quizzes] == ["page"]
+    questions = [attrs for _, attrs in elements if "data-quiz-question" in attrs]
+    assert [q["data-quiz-question"] for q in questions] == ["single", "multiple", "number"]
+    assert (questions[2]["data-value"], questions[2]["data-tolerance"]) == ("0.5", "0.01")
+    choices = [attrs["data-right"] for _, attrs in elements if "data-quiz-choice" in attrs]
+    assert choices == ["true", "false", "true", "true", "false"]
+    # Text is escaped; only code, italics and bold become HTML.
+    assert "<script>" not in line and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in line
+    assert "<code>a &lt; b</code>" in line and "<em>Vrai</em> &amp; juste" in line
+    assert "Car <strong>a</strong> &lt; b." in line
+    # The answers, at the end: the right choices with their letters, the number.
+    answers = line[line.index('class="quiz__answers'):]
+    assert "Réponses :" in answers and "a) <em>Vrai</em> &amp; juste — Car" in answers
+    assert "a) une — oui</p><p>b) deux — oui aussi" in answers
+    assert "0,5 (à 0,01 près) — La moitié." in answers
+    # Its style and script, at the end of the content, from this site.
+    assert content.endswith('<link rel="stylesheet" href="../assets/quiz/quiz.css">\n'
+                            '<script src="../assets/quiz/quiz.js"></script>')
+
+
+def test_the_instructors_copy_puts_each_answer_under_its_question(tmp_path):
+    markdown, _ = _quiz(tmp_path, {"solutions": "shown"})
+    (line,) = [line for line in markdown.splitlines() if "data-quiz" in line]
+    assert 'class="quiz__answers quiz__static"' not in line
+    questions = line.split('<li class="quiz__question"')[1:]
+    assert len(questions) == 3
+    assert all('class="quiz__answer quiz__static"' in question for question in questions)
+    assert "Réponse :" in questions[2] and "0,5 (à 0,01 près)" in questions[2]
+
+
+def test_hidden_solutions_keep_the_quiz_and_its_explanations(tmp_path):
+    markdown, _ = _quiz(tmp_path, {"solutions": "hidden"})
+    assert "Réponses :" in markdown and "La moitié." in markdown and "quiz__why" in markdown
+
+
+def test_a_page_without_quiz_loads_no_quiz_asset(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text("# Une page\n\nSans quiz.\n", encoding="utf-8")
+    _, content = render(course_plugin(tmp_path, Manifest()), path)
+    assert "quiz" not in content
+
+
+def test_a_malformed_quiz_stops_the_build_with_its_line(tmp_path):
+    with pytest.raises(PluginError, match=r"page.md, ligne 4 : .*n'a pas de bonne réponse"):
+        _render(tmp_path, "# T\n\n```quiz\n? Q ?\n- a | non\n- b | non\n```\n", Manifest())

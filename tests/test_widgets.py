@@ -475,12 +475,22 @@ def test_without_javascript_and_in_print_the_static_figure_is_shown(browser, ser
                 assert fallback.is_visible(), name
     finally:
         context.close()
-    tab.goto(server.url + CHAPTER1)
-    tab.locator('[data-widget="convolution"][data-ready="ready"]').wait_for()
-    tab.emulate_media(media="print")
-    try:
-        root = tab.locator('[data-widget="convolution"]')
-        assert root.locator(".widget__fallback img").is_visible()
-        assert not root.locator(".widget__ui").is_visible()
-    finally:
-        tab.emulate_media(media="screen")
+    for chapter, names in [(CHAPTER1, ["noyaux", "convolution", "pooling"]),
+                           (CHAPTER2, ["dimensions"])]:  # fmt: skip
+        tab.goto(server.url + chapter)
+        for name in names:
+            tab.locator(f'[data-widget="{name}"][data-ready="ready"]').wait_for()
+        tab.emulate_media(media="print")  # the browser's own printing: the static state
+        try:
+            for name in names:
+                root = tab.locator(f'[data-widget="{name}"]')
+                fallback = root.locator(".widget__fallback > *").first
+                assert fallback.is_visible(), name
+                assert not root.locator(".widget__ui").is_visible(), name
+                assert not root.get_by_role("button").count() or not any(
+                    button.is_visible() for button in root.get_by_role("button").all()
+                ), name
+                loaded = "img => img.complete && img.naturalWidth > 0"
+                assert all(img.evaluate(loaded) for img in root.locator("img").all()), name
+        finally:
+            tab.emulate_media(media="screen")

@@ -4,18 +4,23 @@ One helper for every file the project writes (figures, manifest, notebooks, PDF,
 pack): `commit({path: bytes, ...})` for a set of files, `written_whole(path)` for one file
 that a tool writes itself.
 
-`commit` first writes every file aside, under a unique temporary
-name in its own folder; then renames them into place, in the given order (the manifest
+`commit` first writes every file aside, under a unique temporary name in its own folder
+(`.<name>.XXXXXXXX.tmp`); then renames them into place, in the given order (the manifest
 last). If a write fails (read-only folder, full disk), nothing has changed; if a rename
 fails, the files already replaced are put back. Either way the error is a `WriteError`
-that names the file: a write error is never blamed on the page that was run.
+that names the file: a write error is never blamed on the page that was run. SIGINT,
+SIGTERM and SIGHUP wait until the commit is over; whatever else interrupts it leaves the
+files as they were and no temporary file. Only SIGKILL leaves temporary files behind:
+`remove_leftovers` takes them away.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,25 +30,53 @@ class WriteError(Exception):
 
 
 def commit(files: dict[Path, bytes]) -> None:
+    with _signals_held():
+        _commit(files)
+
+
+def _commit(files: dict[Path, bytes]) -> None:
     staged: dict[Path, Path] = {}
     created: list[Path] = []
     try:
         for path, data in files.items():
             created += _make_parents(path.parent)
             staged[path] = _write_aside(path, data)
-    except OSError as error:
+    except BaseException as error:
         _discard(staged.values(), created)
-        raise _write_error(error, path) from error
+        if isinstance(error, OSError):
+            raise _write_error(error, path) from error
+        raise
     previous = {path: path.read_bytes() if path.exists() else None for path in files}
     done: list[Path] = []
     try:
         for path, aside in staged.items():
             os.replace(aside, path)
             done.append(path)
-    except OSError as error:
+    except BaseException as error:  # a rename failed, or a signal came through anyway
         _restore(done, previous)
         _discard([aside for path, aside in staged.items() if path not in done], created)
-        raise _write_error(error, path) from error
+        if isinstance(error, OSError):
+            raise _write_error(error, path) from error
+        raise
+
+
+HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, `kill` and a closed terminal wait until the files are in place (or put back):
+    they arrive when the block ends. Only SIGKILL can stop a commit half-way (its temporary
+    files are then left: the figure script removes them at its next start)."""
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    except (AttributeError, OSError, ValueError):  # no thread signal masks here
+        held = None
+    try:
+        yield
+    finally:
+        if held is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _make_parents(folder: Path) -> list[Path]:
@@ -58,7 +91,7 @@ def _write_aside(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-    except OSError:
+    except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     os.chmod(name, 0o644)
@@ -81,6 +114,19 @@ def _discard(asides, created: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             pass
+
+
+def remove_leftovers(folders: list[Path], older_than: float = 60) -> list[Path]:
+    """Remove the temporary files that a killed commit left in `folders` (and below), those
+    not touched for `older_than` seconds (a commit under way keeps its own); the removed."""
+    removed = []
+    for folder in folders:
+        for path in sorted(Path(folder).rglob(".*.tmp")) if Path(folder).is_dir() else []:
+            with contextlib.suppress(OSError):
+                if path.is_file() and time.time() - path.lstat().st_mtime > older_than:
+                    path.unlink()
+                    removed.append(path)
+    return removed
 
 
 def _write_error(error: OSError, path: Path) -> WriteError:

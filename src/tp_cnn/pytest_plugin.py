@@ -6,6 +6,10 @@ skipped, with the reason. Pages run in reading order (the site's navigation), al
 one temporary working directory, as a student running them one after the other would;
 with `pytest -n` (pytest-xdist), all of them in one process.
 
+Each block has a time limit (ini option `tp_cnn_block_timeout`, in seconds: 600 by
+default, 0 for none): a block that runs longer fails, naming its page and line, and the
+page's next blocks are skipped as after any failure.
+
 The tests write nothing outside their temporary folders: `HOME` and `KERAS_HOME` point
 to a fresh folder (Jupyter kernels started by the tests inherit them), so that the user's
 Keras cache is neither read nor filled.
@@ -13,9 +17,14 @@ Keras cache is neither read nor filled.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,9 +37,54 @@ from tp_cnn.running.executor import PageRun, describe_failure
 
 WORKDIR = pytest.StashKey[Path]()
 HOME = pytest.StashKey[Path]()
+BLOCK_TIMEOUT = "tp_cnn_block_timeout"
+
+
+class BlockTimeout(BaseException):  # not an Exception: the page's `except Exception` lets it by
+    """A block ran past its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Raise `BlockTimeout(message)` in the block if it lasts more than `seconds` (0: no
+    limit). SIGALRM: only in the main thread (elsewhere, no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise BlockTimeout(message)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def block_timeout(config) -> float:
+    value = config.getini(BLOCK_TIMEOUT)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not math.isfinite(seconds) or seconds < 0:
+        raise pytest.UsageError(
+            f"{BLOCK_TIMEOUT} = « {value} » : un nombre de secondes positif est attendu "
+            "(0 : sans limite). Corrigez-le dans pyproject.toml ([tool.pytest.ini_options])."
+        )
+    return seconds
+
+
+def pytest_addoption(parser):
+    parser.addini(BLOCK_TIMEOUT, "secondes au plus par bloc de code des pages (0 : sans limite)",
+                  default="600")  # fmt: skip
 
 
 def pytest_configure(config):
+    block_timeout(config)  # refused at once if it is not a number
     home = config.stash[HOME] = Path(tempfile.mkdtemp(prefix="tp-cnn-home-"))
     os.environ.update({"HOME": str(home), "KERAS_HOME": str(home / ".keras")})
     harness.quiet_tensorflow()
@@ -50,9 +104,12 @@ def pytest_collection_modifyitems(items):
     keep their order)."""
     slots = [i for i, item in enumerate(items) if isinstance(item, CodeBlockItem)]
     nav = read_nav()
-    blocks = sorted(
-        (items[i] for i in slots), key=lambda item: reading_order(item.path.relative_to(DOCS), nav)
-    )
+
+    def order(item):
+        path = item.path.relative_to(DOCS) if item.path.is_relative_to(DOCS) else item.path.name
+        return reading_order(path, nav)
+
+    blocks = sorted((items[i] for i in slots), key=order)
     for i, block in zip(slots, blocks, strict=True):
         items[i] = block
 
@@ -105,11 +162,19 @@ class CodeBlockItem(pytest.Item):
         run = self.parent.run
         if run.failed is not None:
             pytest.skip(f"non exécuté : le bloc de la ligne {run.failed.lineno} a échoué avant lui")
-        result = run.run_block(self.block)
+        seconds = block_timeout(self.config)
+        message = (f"{self.parent.page.label}, bloc de la ligne {self.block.lineno} : plus de "
+                   f"{seconds:g} s : ce bloc a dépassé la limite de make test. Réduisez son "
+                   f"calcul en mode rapide, ou changez {BLOCK_TIMEOUT} dans pyproject.toml "
+                   "(0 : sans limite).")  # fmt: skip
+        with time_limit(seconds, message):
+            result = run.run_block(self.block)
         if result.skipped:
             pytest.skip(result.skipped)
 
     def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, BlockTimeout):
+            return str(excinfo.value)
         return describe_failure(self.parent.page, excinfo.value)
 
     def reportinfo(self):

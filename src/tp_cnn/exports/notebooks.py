@@ -17,7 +17,8 @@ nbformat 4 notebook built with `nbformat.v4`:
 - figure links, expected outputs and HTML comments are dropped: the code draws and
   prints them again. Links to other pages, or to a section (an anchor that Colab
   does not know), keep only their text. A widget line (raw HTML, see `widget_lines`)
-  becomes a sentence saying that the site shows a widget there.
+  becomes a sentence saying that the site shows a widget there; a quiz (```quiz), its
+  questions as Markdown, each answer in a closed `<details>` (`quiz_text`).
 - the site's rules apply (`course.config.Course.rules`, from mkdocs.yml and the page's
   front matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
   `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under
@@ -41,10 +42,11 @@ from nbformat import v4
 from tp_cnn.course.config import Course
 from tp_cnn.course.solutions import PLACEHOLDER, Rules, exercises
 from tp_cnn.course.typography import french
+from tp_cnn.exports.quiz_text import quiz_markdown
 from tp_cnn.outputs import commit
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import course_pages
-from tp_cnn.reading.segments import Admonition, Code, Comment, Figure, Page, Prose, Widget
+from tp_cnn.reading.segments import Admonition, Code, Comment, Figure, Page, Prose, Quiz, Widget
 from tp_cnn.reading.widget_lines import SPECS
 
 NOTEBOOKS = "notebooks"  # relative to docs/
@@ -138,6 +140,8 @@ class _Builder:
         elif isinstance(segment, Widget):
             title = SPECS[segment.name].title
             self.prose.append(f"*Sur le site du cours, un schéma interactif ici : {title}.*")
+        elif isinstance(segment, Quiz):
+            self.prose += quiz_markdown(segment)
         # Comments and figure links are dropped: the code draws and prints them again.
 
 

@@ -12,14 +12,14 @@ images gives each chapter's first page (where the table of contents' links lead)
 the final PDF has those numbers in its table of contents, and an outline of the headings.
 The site's folded boxes are printed open, its solutions as the site shows them (the
 policy of mkdocs.yml and of each page, see `course.solutions`): folded (only their title is
-printed), open (`shown`, the instructor's copy) or absent (`hidden`).
+printed), open (`shown`, the instructor's copy) or absent (`hidden`). What is interactive
+prints as its static state: a widget as its figure or table, a quiz as its questions,
+with their answers at its end (under each question in the instructor's copy); no button.
 """
 
 from __future__ import annotations
 
-import argparse
 import io
-import sys
 import tempfile
 from html import escape
 from pathlib import Path
@@ -29,10 +29,6 @@ from pypdf import PdfReader
 from tp_cnn.course.config import SITE_POLICY, site_config
 from tp_cnn.course.solutions import policy
 from tp_cnn.course.typography import french
-from tp_cnn.exports.browser import CHROMIUM_FLAGS, MISSING, find_chromium
-from tp_cnn.exports.builds import BuildError, build_site
-from tp_cnn.outputs import written_whole
-from tp_cnn.paths import ROOT
 from tp_cnn.reading.navigation import nav_files
 
 CHAPTER_START = "chapitre"  # ids of the chapters: chapitre-1, chapitre-2…
@@ -42,6 +38,12 @@ _GATHER = """([n, chapters]) => {
   const article = document.querySelector("article.md-content__inner").cloneNode(true);
   article.querySelectorAll(".headerlink, .md-content__button, .md-source-file, script")
     .forEach((e) => e.remove());
+  // What is interactive prints as its static state: a widget's figure (or table), a
+  // quiz's questions and answers; its controls are left out, its images loaded now.
+  article.querySelectorAll(".widget__ui, .quiz__ui").forEach((e) => e.remove());
+  article.querySelectorAll(".widget--active, .quiz--active")
+    .forEach((e) => e.classList.remove("widget--active", "quiz--active"));
+  article.querySelectorAll("img[loading]").forEach((img) => img.removeAttribute("loading"));
   // The anchors of the code's lines: no use on paper, one link each in the PDF.
   article.querySelectorAll("a[id^=__codelineno]").forEach((a) => a.replaceWith(...a.childNodes));
   article.querySelectorAll("[id]").forEach((e) => { e.id = `c${n}-${e.id}`; });
@@ -144,7 +146,8 @@ _PREPARE = """([solutions, numbers]) => {
 
 def _document(config: dict, gathered: list[dict]) -> str:
     first = gathered[0]
-    styles = "".join(f'<link rel="stylesheet" href="{escape(url)}">' for url in first["styles"])
+    sheets = dict.fromkeys(url for page in gathered for url in page["styles"])  # the widgets' too
+    styles = "".join(f'<link rel="stylesheet" href="{escape(url)}">' for url in sheets)
     body = "".join(f' {name}="{escape(value)}"' for name, value in first["body"])
     toc = "".join(
         f'<li><a href="#{CHAPTER_START}-{n}">{escape(page["title"])}</a>'
@@ -196,60 +199,3 @@ def _chapter_pages(pdf: bytes, count: int) -> list[int]:
     if missing:
         raise PdfError(f"Chapitres introuvables dans le PDF imprimé : {', '.join(missing)}.")
     return [reader.get_destination_page_number(reader.named_destinations[n]) for n in names]
-
-
-# ---------------------------------------------------------------------------------------
-# make pdf
-
-PDF = ROOT / "site" / "pdf" / "tp-module-2-cnn.pdf"
-PDF_WITH_SOLUTIONS = PDF.with_name("tp-module-2-cnn-enseignant.pdf")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="make pdf",
-        description=french(
-            f"Le TP en un seul PDF ({PDF.relative_to(ROOT)}), imprimé par Chromium depuis "
-            "le site construit : solutions selon la politique de mkdocs.yml (extra.solutions)."
-        ),
-    )
-    parser.add_argument(
-        "--solutions",
-        action="store_true",
-        help=french(
-            "édition de l'enseignant, toutes les solutions dépliées : "
-            f"{PDF_WITH_SOLUTIONS.relative_to(ROOT)}"
-        ),
-    )
-    args = parser.parse_args(argv)
-    final = PDF_WITH_SOLUTIONS if args.solutions else PDF
-    executable = find_chromium()
-    if executable is None:
-        print(french(MISSING), file=sys.stderr)
-        return 1
-    try:
-        from playwright.sync_api import Error as BrowserError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print(french("Playwright introuvable : `make install` l'installe."), file=sys.stderr)
-        return 1
-    try:
-        with tempfile.TemporaryDirectory() as folder, written_whole(final) as temporary:
-            config = build_site(
-                Path(folder), offline=True, solutions="shown" if args.solutions else None
-            )
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=executable, args=CHROMIUM_FLAGS
-                )
-                print_pdf(Path(folder), temporary, browser, config)
-    except (BuildError, PdfError) as error:
-        print(french(str(error)), file=sys.stderr)
-        return 1
-    except BrowserError as error:
-        reason = error.message.splitlines()[0]
-        print(french(f"Chromium a échoué pendant l'impression : {reason}"), file=sys.stderr)
-        return 1
-    pages = len(PdfReader(final).pages)
-    print(french(f"PDF : {final.relative_to(ROOT)} ({pages} pages)."))
-    return 0

@@ -6,7 +6,12 @@ a timeout), all in one working directory (the results table passes from page to 
 A page that fails, is killed or exceeds its time is reported (page, line, error) and
 summarised at the end, and its previous outputs stay. A page whose outputs are current
 is not run again; a run never replaces the outputs of a more complete one (full, then
-mixed, then fast) unless `--force`. `--estimate` runs every page in estimate mode and
+mixed, then fast) that is still current, unless `--force`: checked at start-up, and again
+under the manifest's lock when the page's outputs are written (another run may have
+finished meanwhile). A page whose process dies says which block it was running (the
+child writes it to a progress file). SIGTERM stops the script as Ctrl-C does: the
+working directory is removed. Temporary files that a killed run left in docs/ are
+removed at start-up. `--estimate` runs every page in estimate mode and
 prints how long the full run would take, page by page and model by model (`estimate`);
 it writes nothing under docs/.
 `--list` needs only the standard library (the GPU workflow's first job runs it).
@@ -14,7 +19,6 @@ it writes nothing under docs/.
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import json
 import os
@@ -23,85 +27,26 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from tp_cnn.figures import manifest, needs
-from tp_cnn.paths import DOCS
+from tp_cnn.figures.options import parse_args, rerun_command
+from tp_cnn.outputs import remove_leftovers
 from tp_cnn.reading.navigation import course_pages, find_page
 from tp_cnn.reading.pages import PageError
 from tp_cnn.reading.segments import Page
-from tp_cnn.running.modes import RECORDED, WORDS, less_complete
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        message = message.replace("unrecognized arguments", "option(s) inconnue(s)")
-        message = message.replace("expected one argument", "une valeur est attendue")
-        message = message.replace("argument ", "option ").replace("invalid choice", "choix inconnu")
-        message = message.replace("choose from", "valeurs possibles :")
-        self.exit(2, f"Erreur : {message}\n{self.format_usage()}")
-
-
-def _not_empty(value: str) -> str:
-    if not value.strip():
-        raise argparse.ArgumentTypeError("valeur vide")
-    return value
-
-
-def _docs(value: str) -> Path:
-    path = Path(_not_empty(value))
-    if not path.is_dir() or not any(path.glob("*.md")):
-        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un dossier de pages (.md)")
-    return path.resolve()
-
-
-def _minutes(value: str) -> float:
-    try:
-        minutes = float(value)
-    except ValueError:
-        minutes = 0
-    if minutes <= 0:
-        raise argparse.ArgumentTypeError(f"« {value} » : un nombre de minutes positif")
-    return minutes
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = _Parser(
-        prog="generate_figures.py",
-        description="Exécute les pages du cours et régénère leurs figures et leurs résultats.",
-    )
-    add = parser.add_argument
-    add(
-        "--page", type=_not_empty, help="nom d'une page (ex. convolution-pooling) ; défaut : toutes"
-    )
-    add(
-        "--mode",
-        choices=RECORDED,
-        default="full",
-        help="full : pages telles qu'écrites ; mixed : données réelles présentes sur cette "
-        "machine à pleine charge, substituts réduits ailleurs ; fast : tout réduit",
-    )
-    add(
-        "--estimate",
-        action="store_true",
-        help="estimer la durée d'une exécution complète, sans rien écrire dans docs/",
-    )
-    add("--force", action="store_true", help="relancer aussi les pages à jour")
-    add("--docs", type=_docs, default=DOCS, help="dossier des pages (docs/ du dépôt par défaut)")
-    add("--timeout", type=_minutes, default=240, help="minutes au plus par page (240)")
-    add("--list", action="store_true", help="afficher le nom des pages, dans l'ordre, et quitter")
-    return parser.parse_args(argv)
-
-
-def rerun_command(args: argparse.Namespace, page: str) -> str:
-    """The command that runs this page again with the same options."""
-    options = [f"--page {page}", f"--mode {args.mode}"]
-    if args.docs != DOCS:
-        options.append(f"--docs {args.docs}")
-    if args.force:
-        options.append("--force")
-    return f'make figures ARGS="{" ".join(options)}"'
+ADVICE = {
+    "Timeout": "→ La page a dépassé sa limite de temps : si elle est simplement longue, "
+    "relancez avec une limite plus grande (--timeout MINUTES, 240 par défaut) : ",
+    "Killed": "→ Le processus de la page a été tué de l'extérieur ; s'il manquait de mémoire "
+    "(le noyau tue alors le plus gros processus, voir `dmesg`), réduisez batch_size dans la "
+    "page ou libérez de la mémoire, puis : ",
+    "Died": "→ Le processus de la page s'est arrêté sans rapport : cherchez dans ce bloc ce "
+    "qui arrête Python (os._exit, une extension qui plante) ou un manque de mémoire, puis : ",
+}
 
 
 def _advice(report: dict, command: str) -> str:
@@ -111,15 +56,29 @@ def _advice(report: dict, command: str) -> str:
         return "→ Les données manquent (voir le message ci-dessus), puis : " + command
     if report.get("error") in {"MemoryError", "ResourceExhaustedError"}:
         return f"→ Mémoire insuffisante : réduisez batch_size dans la page, puis : {command}"
+    if report.get("error") in ADVICE:
+        return ADVICE[report["error"]] + command
     return f"→ Corrigez la page (make test montre la même erreur), puis : {command}"
+
+
+def _where(progress: Path) -> tuple[int | None, str]:
+    """The line of the block that the page's process was running, and how to say it."""
+    try:
+        line = int(progress.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, "avant son premier bloc"
+    return line, f"pendant le bloc de la ligne {line}"
 
 
 def run_page(page: Page, args, workdir: Path, mode: str | None = None) -> dict:
     """Run one page in a child process (in `mode`, `args.mode` by default); its report."""
     status = workdir / f".{page.name}.status.json"
+    progress = workdir / f".{page.name}.progress"
     status.unlink(missing_ok=True)
+    progress.unlink(missing_ok=True)
     command = [sys.executable, "-m", "tp_cnn.figures", str(page.path), mode or args.mode,
-               str(args.docs), str(workdir), str(status)]  # fmt: skip
+               str(args.docs), str(workdir), str(status), f"--progress={progress}",
+               *(["--force"] if args.force else [])]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     child = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=_die_with_parent)
     try:
@@ -127,7 +86,9 @@ def run_page(page: Page, args, workdir: Path, mode: str | None = None) -> dict:
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-        return {"ok": False, "message": f"{page.label} : plus de {args.timeout:g} min, arrêtée."}
+        line, where = _where(progress)
+        return {"ok": False, "error": "Timeout", "line": line,
+                "message": f"{page.label} : plus de {args.timeout:g} min, arrêtée {where}."}
     except KeyboardInterrupt:
         os.killpg(child.pid, signal.SIGINT)
         try:
@@ -137,10 +98,18 @@ def run_page(page: Page, args, workdir: Path, mode: str | None = None) -> dict:
         raise
     if status.exists():
         return json.loads(status.read_text(encoding="utf-8"))
-    return {
-        "ok": False,
-        "message": f"{page.label} : le processus s'est arrêté ({child.returncode})",
-    }
+    line, where = _where(progress)
+    code = child.returncode
+    how = f"tué par le signal {_signal_name(-code)}" if code < 0 else f"code {code}"
+    return {"ok": False, "error": "Killed" if code < 0 else "Died", "line": line,
+            "message": f"{page.label} : le processus s'est arrêté {where} ({how})."}  # fmt: skip
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def _die_with_parent() -> None:
@@ -149,6 +118,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a CI job cancelled): stops the script as Ctrl-C does, cleanly."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,47 +139,67 @@ def main(argv: list[str] | None = None) -> int:
     except (PageError, manifest.ManifestError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    if (args.mode == "full" or args.estimate) and (lacking := _lacking(pages, args, current)):
+    if message := needs.check(pages, args, current):
+        print(message, file=sys.stderr)
         if not args.estimate:
-            print(f"Erreur : {needs.refusal(lacking)}", file=sys.stderr)
             return 2
-        say("En mode complet, il manquerait ici : " + " ; ".join(
-            f"{page} ({', '.join(whats)})" for page, whats in lacking.items()))  # fmt: skip
-    workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages, in order
+    previous = _on_sigterm(_terminate)  # so that every `finally` runs
     try:
-        if args.estimate:
-            return _estimate_all(pages, args, workdir)
-        return _run_all(pages, args, current, workdir)
+        workdir = Path(tempfile.mkdtemp(prefix="tp-cnn-figures-"))  # shared by the pages
+        try:
+            if args.estimate:
+                return _estimate_all(pages, args, workdir)
+            return _run_all(pages, args, current, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    except Terminated:
+        return 143
     except KeyboardInterrupt:
         return 130
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        _on_sigterm(previous)
 
 
-def _lacking(pages: list[Page], args, current: manifest.Manifest) -> dict[str, list[str]]:
-    """What the pages that would run load and this machine cannot have (`needs`)."""
+def _on_sigterm(handler):
+    """Install `handler` for SIGTERM (from the main thread only); the one it replaces."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _skipped(page: Page, args, current: manifest.Manifest) -> str | None:
+    """Why the page is not run (its outputs are current, or more complete and current)."""
     from tp_cnn.figures import key
 
-    to_run = [page for page in pages if args.estimate or args.force
-              or not key.is_current(page, args.mode, current, args.docs)]  # fmt: skip
-    return needs.missing(to_run)
+    if args.force:
+        return None
+    if key.is_current(page, args.mode, current, args.docs):
+        return f"{page.name} : à jour depuis sa dernière exécution (--force la relance)"
+    if kept := key.kept_record(page, args.mode, current, args.docs):
+        return key.kept_message(page.name, kept, args.mode)
+    return None
+
+
+def _remove_leftovers(docs: Path) -> None:
+    from tp_cnn.exports.notebooks import NOTEBOOKS
+
+    with manifest.locked(docs):  # no commit under way in docs/figures/
+        removed = remove_leftovers([docs / "figures", docs / NOTEBOOKS])
+    for path in removed:
+        say(f"Fichier temporaire d'une exécution interrompue, retiré : {path.relative_to(docs)}")
 
 
 def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path) -> int:
     from tp_cnn.exports import notebooks
-    from tp_cnn.figures import key, results
+    from tp_cnn.figures import results
 
+    _remove_leftovers(args.docs)
     results.write_table(workdir, current.runs)
     failures: dict[str, str] = {}
     for number, page in enumerate(pages, 1):
         say(f"[{number}/{len(pages)}] {page.name}")
-        record = current.pages.get(page.name)
-        if not args.force and key.is_current(page, args.mode, current, args.docs):
-            say(f"{page.name} : à jour depuis sa dernière exécution (--force la relance)")
-            continue
-        if not args.force and record and less_complete(args.mode, than=record.mode):
-            say(f"{page.name} : garde son exécution {WORDS[record.mode]} ; --force la "
-                f"remplace par une exécution {WORDS[args.mode]}")  # fmt: skip
+        if reason := _skipped(page, args, current):
+            say(reason)
             continue
         start = time.perf_counter()
         try:
@@ -212,8 +209,8 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
                 "conservés.")  # fmt: skip
             raise
         if report["ok"]:
-            say(f"{page.name} : {report['figures']} figure(s) écrite(s) en "
-                f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+            say(report.get("kept") or f"{page.name} : {report['figures']} figure(s) écrite(s) "
+                f"en {time.perf_counter() - start:.1f} s")  # fmt: skip
             continue
         failures[page.name] = (f"{page.name} (ligne {report.get('line') or '?'} : "
                                f"{report.get('error') or 'arrêt'})")  # fmt: skip

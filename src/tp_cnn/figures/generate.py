@@ -13,7 +13,9 @@ page ran does it write, all together (`outputs.commit`, under the manifest's loc
   printed included (`printed`);
 - its notebook, docs/notebooks/<page>.ipynb.
 
-A failed, interrupted or killed run leaves every previous file as it was. The figure
+A failed, interrupted or killed run leaves every previous file as it was; so does a page
+whose code wrote in docs/ (`docs_guard`), and a run less complete than the page's recorded
+one when that one is still current (checked under the lock: `KeptRun`, unless `force`). The figure
 script (`cli`) runs each page in a process of its own (`child`: `python -m tp_cnn.figures`).
 """
 
@@ -28,7 +30,8 @@ from pathlib import Path
 
 from tp_cnn.exports.notebooks import NOTEBOOKS, notebook_text
 from tp_cnn.figures import manifest, printed, results, widget_data
-from tp_cnn.figures.key import page_key
+from tp_cnn.figures.docs_guard import Guard
+from tp_cnn.figures.key import kept_message, kept_record, page_key
 from tp_cnn.figures.manifest import FigureRecord, PageRecord, RunRecord
 from tp_cnn.outputs import commit
 from tp_cnn.paths import DOCS
@@ -36,6 +39,11 @@ from tp_cnn.reading.pages import PageError
 from tp_cnn.reading.segments import Page
 from tp_cnn.running import harness
 from tp_cnn.running.executor import BlockResult, PageRun
+
+
+class KeptRun(Exception):
+    """The page has a more complete run, still current: nothing was written (the message
+    says so). Raised under the manifest's lock: a run that ended meanwhile counts."""
 
 
 def match_figures(page: Page, results: list[BlockResult]) -> list[tuple[str, BlockResult, object]]:
@@ -112,28 +120,46 @@ def _records(page: Page, blocks, runs: dict, info: harness.RunInfo, seconds: flo
         )
         for path, (_, result) in rendered.items()
     }
+    for name, entry in runs.items():
+        for field, value in entry.items():
+            if value is not None and (problem := manifest.value_problem(field, value)):
+                raise PageError(
+                    f"{page.label} : le tableau des résultats ({results.RESULTS_CSV}) donne "
+                    f"pour « {name} », {results.COLUMN_OF.get(field, field)} : {problem}. "
+                    "Corrigez la page (précision et top-5 entre 0 et 1)."
+                )
     runs = {name: RunRecord(page=page.name, **entry) for name, entry in runs.items()}
     return record, figures, runs, {path: data for path, (data, _) in rendered.items()}
 
 
 def write_outputs(
-    page: Page, blocks, runs: dict, info, seconds: float, docs: Path = DOCS, data=None
-):
-    """Render, then replace the page's figures, widget data, records and notebook together."""
+    page: Page, blocks, runs: dict, info, seconds: float, docs: Path = DOCS, data=None,
+    force: bool = False,
+):  # fmt: skip
+    """Render, then replace the page's figures, widget data, records and notebook together
+    (unless, without `force`, the page has a more complete run that is current)."""
     record, figures, runs, images = _records(page, blocks, runs, info, seconds, data)
     files = {docs / path: data for path, data in images.items()}
     files[docs / NOTEBOOKS / f"{page.name}.ipynb"] = notebook_text(page).encode()
     with manifest.locked(docs) as current:
+        if not force and (kept := kept_record(page, info.mode, current, docs)):
+            raise KeptRun(f"{kept_message(page.name, kept, info.mode)} (exécution terminée "
+                          "pendant celle-ci) : rien n'a été écrit.")  # fmt: skip
         outputs = printed.records(page, blocks)
         updated = current.with_page(page.name, record, figures, runs, outputs)
         commit({**files, docs / manifest.MANIFEST: updated.to_json().encode()})
     return [docs / path for path in images if not path.endswith(".json")]  # the figures
 
 
-def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool = False):
+def generate(
+    page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool = False,
+    force: bool = False, progress: Path | None = None,
+):  # fmt: skip
     """Run a page from its first block to its last, then write what it produced.
 
-    If the page fails, the results table in `workdir` is put back as it was.
+    If the page fails, the results table in `workdir` is put back as it was. The line of
+    the block that starts is written to `progress` (the figure script reads it if this
+    process dies). A page whose code wrote in `docs` fails (`docs_guard`).
     """
     table = Path(workdir) / results.RESULTS_CSV
     table_before = table.read_bytes() if table.exists() else None
@@ -144,13 +170,16 @@ def generate(page: Page, mode: str, workdir: Path, docs: Path = DOCS, echo: bool
         results.forget(workdir, list(recorded.runs))
         with harness.prepared(mode, workdir, with_keras=harness.uses_keras(page)) as info:
             run, tracker = PageRun(page, info, echo), results.RunTracker(workdir, info)
-            blocks, data = [], {}
+            blocks, data, guard = [], {}, Guard(page, docs)
             for block in page.blocks:
+                if progress:
+                    Path(progress).write_text(str(block.lineno), encoding="utf-8")
                 blocks.append(run.run_block(block))
                 tracker.after_block()
                 data.update(export_widgets(page, blocks[-1], run.namespace))
+            guard.check()
             seconds = time.perf_counter() - start
-            return write_outputs(page, blocks, tracker.runs, info, seconds, docs, data)
+            return write_outputs(page, blocks, tracker.runs, info, seconds, docs, data, force)
     except BaseException:
         if table_before is None:
             table.unlink(missing_ok=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 from tp_cnn.figures import manifest
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.segments import Page
+from tp_cnn.running.modes import WORDS, less_complete
 
 HARNESS = (
     "tp_cnn.reading.marks",
@@ -114,3 +115,19 @@ def is_current(page: Page, mode: str, current: manifest.Manifest, docs: Path = D
         and record.key == page_key(page, mode)
         and all((docs / ref.path).is_file() for ref in [*page.figures, *page.widgets])
     )
+
+
+def kept_record(page: Page, mode: str, current: manifest.Manifest, docs: Path = DOCS):
+    """The record of a more complete run of `page` that a run in `mode` must keep (it is
+    still current), or None. A stale more complete run may be replaced."""
+    record = current.pages.get(page.name)
+    if record and less_complete(mode, than=record.mode) and is_current(
+        page, record.mode, current, docs
+    ):
+        return record
+    return None
+
+
+def kept_message(page: str, record: manifest.PageRecord, mode: str) -> str:
+    return (f"{page} : garde son exécution {WORDS[record.mode]} ; --force la "
+            f"remplace par une exécution {WORDS[mode]}")  # fmt: skip

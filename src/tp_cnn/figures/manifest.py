@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from tp_cnn.figures.values import value_problem
 from tp_cnn.running.modes import RECORDED
 
 MANIFEST = "figures/manifest.json"  # relative to docs/
@@ -173,6 +174,8 @@ def _record(cls, value, label: str, where: str):
         if f.name in _CHOICES and item not in _CHOICES[f.name]:
             choices = " ou ".join(f"« {c} »" for c in _CHOICES[f.name])
             raise _error(label, f"{where}.{f.name} : « {item} » au lieu de {choices}")
+        if problem := value_problem(f.name, item):
+            raise _error(label, f"{where}.{f.name} : {problem}")
     return cls(**value)
 
 

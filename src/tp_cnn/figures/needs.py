@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tp_cnn.figures import manifest
 from tp_cnn.reading.segments import Page
 
 
@@ -95,3 +96,20 @@ def refusal(found: dict[str, list[str]]) -> str:
         'make figures ARGS="--mode mixed" ; ou remplissez le cache de Keras '
         f"({keras_cache()}) et relancez."
     )
+
+
+def check(pages: list[Page], args, current: manifest.Manifest) -> str | None:
+    """Before a full run (or an estimate): the French message about what the pages that
+    would run (`--force`: all) need and this machine cannot have, or None."""
+    from tp_cnn.figures import key
+
+    if args.mode != "full" and not args.estimate:
+        return None
+    to_run = [page for page in pages if args.estimate or args.force
+              or not key.is_current(page, args.mode, current, args.docs)]  # fmt: skip
+    if not (found := missing(to_run)):
+        return None
+    if args.estimate:
+        listed = " ; ".join(f"{page} ({', '.join(whats)})" for page, whats in found.items())
+        return f"En mode complet, il manquerait ici : {listed}"
+    return f"Erreur : {refusal(found)}"

@@ -18,6 +18,7 @@ from tp_cnn.running.harness import RunInfo
 RESULTS_CSV = "resultats_tp.csv"
 COLUMNS = {"Données": "dataset", "Classes": "classes", "Perte": "loss", "Précision": "accuracy",
            "Top-5": "top5", "Époques": "epochs"}  # fmt: skip
+COLUMN_OF = {key: column for column, key in COLUMNS.items()}
 
 
 def read_table(workdir: Path) -> dict[str, dict]:

@@ -11,7 +11,8 @@ A page that the site would show wrongly is refused with its file and line: an un
 fence, a Python fence in another spelling (never run), a misindented admonition, a
 solution that is not collapsed or not in lower case, a mark with no Python block under
 it, a figure link that is not alone on its line or that points outside `figures/<its
-page>/`, a malformed widget (`widget_lines`). Marks: `marks`. Standard library only.
+page>/`, a malformed widget (`widget_lines`) or quiz (```quiz, `quizzes`; one a page).
+Marks: `marks`. Standard library only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from pathlib import Path
 
 from tp_cnn.reading.marks import Mark, parse_mark
+from tp_cnn.reading.quizzes import parse_quiz
 from tp_cnn.reading.segments import (
     FIGURE_PATH,
     SOLUTION,
@@ -29,6 +31,7 @@ from tp_cnn.reading.segments import (
     Figure,
     Page,
     Prose,
+    Quiz,
     Segment,
     Widget,
 )
@@ -50,7 +53,7 @@ _FIGURE = re.compile(
 _MENTIONS_FIGURE = re.compile(r"(\]\(|\]:|src=|href=)\s*[<\"']?(\.{1,2}/)*figures/")
 
 
-__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Segment", "Widget"]
+__all__ = ["Admonition", "Code", "Comment", "Figure", "Page", "Prose", "Quiz", "Segment", "Widget"]
 
 
 class PageError(Exception):
@@ -169,6 +172,8 @@ class _Reader:
                 f"bloc « {ticks}{info} » : écrivez exactement « ```python », sinon il n'est "
                 "ni exécuté ni vérifié."
             )
+        if (info != "quiz" or ticks[0] == "~") and re.match(r"(?i)\{?\.?quiz\b", info):
+            raise self.fail(f"bloc « {ticks}{info} » : un quiz s'ouvre par exactement « ```quiz ».")
         end = next(
             (i for i in range(start, len(self.lines)) if _closes(self.lines[i], ticks)),
             None,
@@ -183,11 +188,14 @@ class _Reader:
         if self.expects:
             self.output(code, start)
             return
-        block = Code(start, info, code, fence, self.marks, within=within)
         if self.marks and info != "python":
             raise self.fail("une marque pytest précède un bloc qui n'est pas ```python.", start)
+        if info == "quiz" and any(isinstance(s, Quiz) for s in self.segments):
+            raise self.fail("un quiz est déjà plus haut : un par page, réunissez-y les questions.",
+                            start)  # fmt: skip
+        quiz = info == "quiz" and parse_quiz(fence, start, within, self.fail)
+        self.segments.append(quiz or Code(start, info, code, fence, self.marks, within=within))
         self.marks = []
-        self.segments.append(block)
 
     def output(self, code: str, lineno: int) -> None:
         previous = next((s for s in reversed(self.segments) if isinstance(s, Code)), None)

@@ -81,7 +81,41 @@ class Widget:
     within: tuple[Admonition, ...] = ()
 
 
-Segment = Prose | Comment | Admonition | Code | Figure | Widget
+@dataclass(frozen=True)
+class Answer:
+    """An answer of a quiz's question: a choice (right or wrong), or the expected number."""
+
+    lineno: int
+    text: str  # inline Markdown: `code`, *italics*, **bold** (see `quizzes`)
+    right: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Question:
+    lineno: int
+    text: str
+    kind: str  # "single" (one right choice), "multiple" (checkboxes) or "number"
+    answers: tuple[Answer, ...]  # the choices; for a number, one answer: the value as written
+    value: float | None = None  # a number question's expected value…
+    tolerance: float = 0.0  # …and how far an answer may be from it
+
+    @property
+    def right(self) -> tuple[Answer, ...]:
+        return tuple(answer for answer in self.answers if answer.right)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A ```quiz block (read by `quizzes`): « Testez-vous », questions with their answers."""
+
+    lineno: int  # of the opening fence
+    end: int  # of the closing fence
+    questions: tuple[Question, ...]
+    within: tuple[Admonition, ...] = ()
+
+
+Segment = Prose | Comment | Admonition | Code | Figure | Widget | Quiz
 
 
 @dataclass
@@ -113,3 +147,7 @@ class Page:
     @property
     def widgets(self) -> list[Widget]:
         return [segment for segment in self.segments if isinstance(segment, Widget)]
+
+    @property
+    def quizzes(self) -> list[Quiz]:
+        return [segment for segment in self.segments if isinstance(segment, Quiz)]

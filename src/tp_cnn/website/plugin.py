@@ -8,9 +8,10 @@ is in pyproject.toml). Its state lives on the instance, for one build:
   under another policy, or before a date, never reaches the site);
 - `on_page_markdown`: each page read once, from its file, front matter included:
   exercises numbered, hidden solutions removed, provenance under each figure, the results
-  table, the widgets, the notebook links; every change is made at the lines of that one
-  reading (`course.edits`);
-- `on_page_content`: solutions opened (`shown`), the widgets' assets, French typography;
+  table, the widgets, the quiz (`website.quizzes`), the notebook links; every change is
+  made at the lines of that one reading (`course.edits`);
+- `on_page_content`: solutions opened (`shown`), the widgets' and the quiz's assets,
+  French typography;
 - `on_post_page`: French typography in what the theme adds around the content;
 - `on_post_build`: the search without accents; the temporary notebooks removed.
 
@@ -41,8 +42,8 @@ from tp_cnn.figures import manifest, printed
 from tp_cnn.figures.key import page_key
 from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.pages import PageError, read_page
-from tp_cnn.reading.segments import Code, Comment, Figure, Page, Widget
-from tp_cnn.website import accents, badges, captions, widgets
+from tp_cnn.reading.segments import Code, Comment, Figure, Page, Quiz, Widget
+from tp_cnn.website import accents, badges, captions, quizzes, widgets
 
 RESULTS_MARKER = "tableau-des-resultats"  # the comment that the results table replaces
 log = logging.getLogger("mkdocs.plugins.tp-cnn")
@@ -64,7 +65,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         self.manifest = manifest.Manifest()
         self.notebooks: Path | None = None  # the temporary folder of this build's notebooks
         self.shown: set[str] = set()  # pages whose solutions are shown open
-        self.assets: dict[str, list[str]] = {}  # page → the tags that load its widgets
+        self.assets: dict[str, list[str]] = {}  # page → the tags that load its widgets, quiz
         self.command = "build"  # or "serve": a stale figure is shown, not a build error
         self.stale: str | None = None  # the page being read: the command that remakes it
 
@@ -149,8 +150,9 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         return command
 
     def _provenance(self, read: Page, page) -> Edits:
-        """Captions under the figures, the results table, the widgets."""
+        """Captions under the figures, the results table, the widgets, the quiz."""
         edits = Edits()
+        tags = []
         for segment in read.segments:
             if isinstance(segment, Comment) and segment.text == RESULTS_MARKER:
                 table = captions.results_table(self.manifest, list(self.course.nav))
@@ -175,50 +177,35 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                     page_record = self.manifest.pages[output.page]
                     lines = captions.output_lines(output, page_record, indent, self.stale)
                     edits.insert_after(end, lines)
+            elif isinstance(segment, Quiz):
+                html = quizzes.quiz_html(segment, read.name, page.file.src_uri in self.shown)
+                margin = " " * (segment.within[-1].indent + 4 if segment.within else 0)
+                edits.remove(segment.lineno, segment.end, [margin + html])
+                tags += quizzes.assets(lambda target: get_relative_url(target, page.url))
+        tags += self._widgets(read, page, edits)
+        if tags:
+            self.assets[page.file.src_uri] = tags
+        return edits
+
+    def _widgets(self, read: Page, page, edits: Edits) -> list[str]:
+        """Each widget in place of its line; the tags that hold their data and load them."""
         placed = [s for s in read.segments if isinstance(s, Widget)]
         data = []
         for widget in placed:
-            html, script = self._widget(widget, read, page)
+            try:
+                html, script = widgets.render(widget, read, page.url, self.docs,
+                                              self.manifest, self.stale)  # fmt: skip
+            except widgets.WidgetDataError as error:
+                raise stop(
+                    f"{read.path.name}, ligne {widget.lineno} : widget « {widget.name} » : "
+                    f'{error} Générez-les : make figures ARGS="--page {read.name}".'
+                ) from None
             edits.replace(widget.lineno, [_indent(widget.line) + html])
             data.append(script)
-        if placed:
-            names = [widget.name for widget in placed]
-            tags = widgets.assets(names, lambda target: get_relative_url(target, page.url))
-            self.assets[page.file.src_uri] = [*data, *tags]
-        return edits
-
-    def _widget(self, widget: Widget, read: Page, page) -> tuple[str, str]:
-        """The widget's HTML, and the script element that holds its data."""
-        def url(target: str) -> str:
-            return get_relative_url(target, page.url)
-
-        record = self.manifest.figures.get(widget.path)
-        if record is None:
-            raise self._widget_error(read, widget, "ses données n'ont pas de provenance dans "
-                                     f"{manifest.MANIFEST}.")  # fmt: skip
-        try:
-            text = (self.docs / widget.path).read_text(encoding="utf-8")
-            data = widgets.validated(widget, text)
-        except (OSError, ValueError) as error:
-            problem = f"ses données {widget.path} sont absentes ou illisibles ({error})."
-            raise self._widget_error(read, widget, problem) from None
-        provenance = captions.caption(
-            record, self.manifest.pages[record.page], "Données produites", self.stale
-        )
-        if widget.name == "dimensions":
-            fallback = widgets.fallback_table(data)
-        else:
-            figure = next(s for s in read.figures if s.path == widget.figure)
-            fallback = widgets.fallback_image(url(widget.figure), figure.alt)
-        html = widgets.widget_html(widget, url(widget.path), fallback, provenance)
-        return html, widgets.embedded(text, url(widget.path))
-
-    @staticmethod
-    def _widget_error(read: Page, widget: Widget, problem: str) -> PluginError:
-        return stop(
-            f"{read.path.name}, ligne {widget.lineno} : widget « {widget.name} » : {problem} "
-            f'Générez-les : make figures ARGS="--page {read.name}".'
-        )
+        if not placed:
+            return []
+        names = [widget.name for widget in placed]
+        return [*data, *widgets.assets(names, lambda target: get_relative_url(target, page.url))]
 
     def on_page_content(self, html, page, config, files):
         src = page.file.src_uri

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
 
 from tp_cnn.course.numbers import number
-from tp_cnn.reading.segments import Widget
+from tp_cnn.figures import manifest
+from tp_cnn.reading.segments import Page, Widget
 from tp_cnn.reading.widget_lines import SPECS
+from tp_cnn.website import captions
 
 ASSETS = "assets/widgets"  # relative to docs/: widgets.css, commun.js and <name>.js
 
@@ -97,3 +102,33 @@ def validated(widget: Widget, text: str) -> dict:
 
 def _count(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+class WidgetDataError(Exception):
+    """A widget's data or its record is missing or unusable (the message says which)."""
+
+
+def render(widget: Widget, read: Page, page_url: str, docs: Path, records: manifest.Manifest,
+           stale: str | None) -> tuple[str, str]:  # fmt: skip
+    """The widget's HTML, and the script element that holds its data."""
+
+    def url(target: str) -> str:
+        return get_relative_url(target, page_url)
+
+    record = records.figures.get(widget.path)
+    if record is None:
+        raise WidgetDataError(f"ses données n'ont pas de provenance dans {manifest.MANIFEST}.")
+    try:
+        text = (docs / widget.path).read_text(encoding="utf-8")
+        data = validated(widget, text)
+    except (OSError, ValueError) as error:
+        problem = f"ses données {widget.path} sont absentes ou illisibles ({error})."
+        raise WidgetDataError(problem) from None
+    provenance = captions.caption(record, records.pages[record.page], "Données produites", stale)
+    if widget.name == "dimensions":
+        fallback = fallback_table(data)
+    else:
+        figure = next(s for s in read.figures if s.path == widget.figure)
+        fallback = fallback_image(url(widget.figure), figure.alt)
+    html_text = widget_html(widget, url(widget.path), fallback, provenance)
+    return html_text, embedded(text, url(widget.path))
