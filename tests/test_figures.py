@@ -15,6 +15,7 @@ from tp_cnn.exports.notebooks import NOTEBOOKS
 from tp_cnn.figures import child, cli, key, manifest
 from tp_cnn.figures import generate as figures_generate
 from tp_cnn.figures.merge import merge
+from tp_cnn.outputs import WriteError
 from tp_cnn.paths import DOCS, ROOT
 from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.pages import PageError, load_page
@@ -645,3 +646,21 @@ def test_a_block_time_limit_that_is_not_a_number_is_refused_in_french(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     assert done.returncode != 0
     assert "tp_cnn_block_timeout = « dix » : un nombre de secondes positif" in done.stderr
+
+
+def test_unwritable_notebooks_are_reported_in_french_without_a_traceback(
+    write_page, docs, capsys, monkeypatch
+):
+    from tp_cnn.exports import notebooks
+
+    write_page(DRAW)
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 0
+    (docs / "page.md").write_text(DRAW + "\nUne phrase de plus.\n", encoding="utf-8")
+
+    def read_only(files):
+        raise WriteError("Écriture impossible de docs/notebooks/page.ipynb (Permission denied).")
+
+    monkeypatch.setattr(notebooks, "commit", read_only)
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 3
+    err = capsys.readouterr().err
+    assert "Notebooks non mis à jour : Écriture impossible" in err and "Traceback" not in err

@@ -11,10 +11,8 @@ under the manifest's lock when the page's outputs are written (another run may h
 finished meanwhile). A page whose process dies says which block it was running (the
 child writes it to a progress file). SIGTERM stops the script as Ctrl-C does: the
 working directory is removed. Temporary files that a killed run left in docs/ are
-removed at start-up. `--estimate` runs every page in estimate mode and
-prints how long the full run would take, page by page and model by model (`estimate`);
-it writes nothing under docs/.
-`--list` needs only the standard library (the GPU workflow's first job runs it).
+removed at start-up. `--estimate` prints how long a full run would take (`estimate`),
+writing nothing; `--list` needs only the standard library (the GPU workflow runs it).
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ from pathlib import Path
 
 from tp_cnn.figures import manifest, needs
 from tp_cnn.figures.options import parse_args, rerun_command
-from tp_cnn.outputs import remove_leftovers
+from tp_cnn.outputs import WriteError, remove_leftovers
 from tp_cnn.reading.navigation import course_pages, find_page
 from tp_cnn.reading.pages import PageError
 from tp_cnn.reading.segments import Page
@@ -216,11 +214,13 @@ def _run_all(pages: list[Page], args, current: manifest.Manifest, workdir: Path)
                                f"{report.get('error') or 'arrêt'})")  # fmt: skip
         say(f"{report['message']}\n{_advice(report, rerun_command(args, page.name))}\n"
             f"→ Les figures et résultats précédents de {page.name} sont conservés.")  # fmt: skip
-    changed, strays = notebooks.write_notebooks(args.docs, skip=tuple(failures))
-    for path in changed:
-        say(f"Notebook mis à jour : {path.relative_to(args.docs)}")
-    for path in strays:
-        say(f"Notebook sans page (non supprimé) : {path.relative_to(args.docs)}")
+    try:
+        changed, strays = notebooks.write_notebooks(args.docs, skip=tuple(failures))
+    except WriteError as error:  # a read-only docs/notebooks, a full disk
+        say(f"Notebooks non mis à jour : {error}")
+        return 3
+    say(*(f"Notebook mis à jour : {path.relative_to(args.docs)}" for path in changed))
+    say(*(f"Notebook sans page (non supprimé) : {path.relative_to(args.docs)}" for path in strays))
     if failures:
         say(f"Pages en échec : {', '.join(failures.values())}")
     return 1 if failures else 0
@@ -245,5 +245,6 @@ def _estimate_all(pages: list[Page], args, workdir: Path) -> int:
     return 1 if failures else 0
 
 
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def say(*messages: str) -> None:
+    for message in messages:
+        print(message, file=sys.stderr, flush=True)
