@@ -123,19 +123,25 @@ def test_two_runs_at_once_lose_nothing(tmp_path):
     assert not [p for p in (tmp_path / "figures").iterdir() if p.name != "manifest.json"]
 
 
-def test_a_write_error_changes_nothing(tmp_path, monkeypatch):
+def _second_replace_raises(tmp_path, monkeypatch, error: BaseException) -> dict:
+    """Two old files `a` and `b`; the commit's second rename raises `error`."""
     old = {tmp_path / "a": b"ancien a", tmp_path / "b": b"ancien b"}
     for path, data in old.items():
         path.write_bytes(data)
     real_replace, calls = os.replace, []
 
-    def replace_then_fail(source, target):
+    def replace_then_raise(source, target):
         calls.append(target)
         if len(calls) == 2:
-            raise OSError(28, "No space left on device")
+            raise error
         real_replace(source, target)
 
-    monkeypatch.setattr(os, "replace", replace_then_fail)
+    monkeypatch.setattr(os, "replace", replace_then_raise)
+    return old
+
+
+def test_a_write_error_changes_nothing(tmp_path, monkeypatch):
+    old = _second_replace_raises(tmp_path, monkeypatch, OSError(28, "No space left on device"))
     new = {tmp_path / "a": b"nouveau", tmp_path / "sub/c": b"c", tmp_path / "b": b"nouveau"}
     with pytest.raises(outputs.WriteError, match="Écriture impossible de .*No space left"):
         outputs.commit(new)
@@ -163,18 +169,7 @@ def test_the_json_constants_nan_and_infinity_are_refused():
 
 
 def test_an_exception_in_the_middle_of_a_commit_puts_everything_back(tmp_path, monkeypatch):
-    old = {tmp_path / "a": b"ancien a", tmp_path / "b": b"ancien b"}
-    for path, data in old.items():
-        path.write_bytes(data)
-    real_replace, calls = os.replace, []
-
-    def replace_then_interrupt(source, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", replace_then_interrupt)
+    old = _second_replace_raises(tmp_path, monkeypatch, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         outputs.commit({tmp_path / "a": b"nouveau", tmp_path / "b": b"nouveau"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # no .tmp left
