@@ -55,8 +55,10 @@ def test_a_page_is_one_ordered_list_of_segments(write_page):
 
 @pytest.mark.parametrize("name", sorted(path.name for path in DOCS.glob("*.md")))
 def test_the_reader_agrees_with_pytest_codeblocks_on_every_page(name):
-    """Same blocks, lines, marks and outputs as pytest-codeblocks, whose syntax we keep."""
-    ours = load_page(DOCS / name).blocks
+    """Same blocks, lines, marks and outputs as pytest-codeblocks, whose syntax we keep (a
+    check's code is one of them: we run it after its solution, `running.checks`)."""
+    page = load_page(DOCS / name)
+    ours = sorted([*page.blocks, *(check.code for check in page.checks)], key=lambda b: b.lineno)
     theirs = [block for block in extract_from_file(DOCS / name) if block.syntax == "python"]
     assert [b.lineno for b in ours] == [b.lineno for b in theirs]
     for mine, reference in zip(ours, theirs, strict=True):

@@ -1,5 +1,6 @@
 """The site's plugin on hand-built manifests: captions, results table, and refusals."""
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -209,13 +210,25 @@ def test_a_current_figure_is_not_stale(tmp_path, caplog):
     assert "version précédente" not in markdown and not caplog.records
 
 
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
 def _page_with_output(tmp_path, text: str, lines: int = 3, data: str = "real") -> list[str]:
     from tp_cnn.figures.manifest import OutputRecord
 
     printed = "\n".join(f"Epoch {n}/{lines} - loss: 0.5" for n in range(1, lines + 1))
-    output = OutputRecord("page", 3, "h", data, 2, printed)
+    output = OutputRecord("page", 3, _digest("print(1)\n"), data, 2, printed)
     records = Manifest({"page": FULL}, {}, {}, {"page:3": output})
     return _render(tmp_path, text, records)
+
+
+def test_an_output_follows_its_block_when_lines_are_added_above_it(tmp_path):
+    """The run recorded the block at line 3; a paragraph written since moved it to line 5."""
+    out = _page_with_output(tmp_path, "# T\n\nNouveau.\n\n```python\nprint(1)\n```\n")
+    assert out[out.index("```", 5) + 2] == '!!! output "Sortie de l\'exécution"'
+    changed = _page_with_output(tmp_path, "# T\n\n```python\nprint(2)\n```\n")
+    assert not any("Sortie" in line for line in changed)  # another code: not its output
 
 
 def test_what_a_block_printed_is_shown_under_it_with_its_provenance(tmp_path):
@@ -241,7 +254,7 @@ def test_an_output_inside_a_hidden_solution_is_hidden_with_it(tmp_path):
 
     text = '# T\n\n??? tf "TensorFlow"\n\n    ```python\n    print("secret")\n    ```\n'
     records = Manifest({"page": FULL}, {}, {}, {"page:5": OutputRecord(
-        "page", 5, "h", "real", None, "secret")})  # fmt: skip
+        "page", 5, _digest('print("secret")\n'), "real", None, "secret")})  # fmt: skip
     path = tmp_path / "page.md"
     path.write_text(text, encoding="utf-8")
     plugin = course_plugin(tmp_path, records, extra={"solutions": "hidden"})

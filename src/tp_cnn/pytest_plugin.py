@@ -1,7 +1,8 @@
 """Make every Python block of every page of docs/ a pytest test.
 
 One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
-page, as in a notebook, in the harness's fast mode. A block after a failed one is
+page, as in a notebook, in the harness's fast mode; one per exercise's check, run after
+its solution ("…::vérification ligne N", `running.checks`). A block after a failed one is
 skipped, with the reason. Pages run in reading order (the site's navigation), all in
 one temporary working directory, as a student running them one after the other would;
 with `pytest -n` (pytest-xdist), all of them in one process.
@@ -32,7 +33,7 @@ import pytest
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import read_nav, reading_order
 from tp_cnn.reading.pages import PageError, load_page
-from tp_cnn.running import harness
+from tp_cnn.running import checks, harness
 from tp_cnn.running.executor import PageRun, describe_failure
 
 WORKDIR = pytest.StashKey[Path]()
@@ -142,8 +143,15 @@ class CoursePage(pytest.File):
             self.page = load_page(self.path)
         except PageError as error:
             raise self.CollectError(str(error)) from error
+        last = {}  # the last block of each check's solution → the check, run after it
+        for check in self.page.checks:
+            inside = [b for b in self.page.blocks if check.solution in b.within]
+            last[inside[-1].lineno] = check
         for block in self.page.blocks:
             yield CodeBlockItem.from_parent(self, name=f"ligne {block.lineno}", block=block)
+            if check := last.get(block.lineno):
+                name = f"vérification ligne {check.code.lineno}"
+                yield CheckItem.from_parent(self, name=name, check=check)
 
     def setup(self):
         self._environment = harness.prepared("fast", self.config.stash[WORKDIR])
@@ -179,3 +187,24 @@ class CodeBlockItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.block.lineno - 1, f"bloc de la ligne {self.block.lineno}"
+
+
+class CheckItem(pytest.Item):
+    """An exercise's check, proven on its solution and on its wrong answers (`checks`)."""
+
+    def __init__(self, *, check, **kwargs):
+        super().__init__(**kwargs)
+        self.check = check
+
+    def runtest(self):
+        run = self.parent.run
+        if run.failed is not None:
+            pytest.skip(f"non exécuté : le bloc de la ligne {run.failed.lineno} a échoué avant lui")
+        checks.prove(self.parent.page, self.check, run.namespace)
+
+    def repr_failure(self, excinfo):
+        return str(excinfo.value)
+
+    def reportinfo(self):
+        lineno = self.check.code.lineno
+        return self.path, lineno - 1, f"vérification de la ligne {lineno}"

@@ -86,6 +86,17 @@ def exercises(page: Page, chapter: int | None) -> dict[int, tuple[str, str]]:
     return found
 
 
+def check_titles(page: Page, chapter: int | None) -> dict[int, str]:
+    """Line number of each check → its title in a notebook, « Vérifier l'exercice 2.3 »."""
+    numbered = sorted(exercises(page, chapter).items())
+    titles = {}
+    for check in page.checks:
+        before = [number for lineno, (number, _) in numbered if lineno < check.box.lineno]
+        titles[check.box.lineno] = f"Vérifier l'exercice {before[-1]}" if before else (
+            "Vérifier votre réponse")  # fmt: skip
+    return titles
+
+
 def anchor(number: str) -> str:
     return "exercice-" + number.replace(".", "-")
 
@@ -106,11 +117,14 @@ def publication(after: datetime.date | None) -> str:
 
 
 def edits(page: Page, rules: Rules, lines: list[str]) -> Edits:
-    """What the site changes in the page's `lines`: exercises numbered, hidden solutions out
-    (the search index never sees them)."""
+    """What the site changes in the page's `lines`: exercises numbered, the checks' wrong
+    answers out (they are the tests'), hidden solutions out (the search index never sees
+    them)."""
     changes = Edits()
     for lineno, (number, heading) in exercises(page, rules.chapter).items():
         changes.replace(lineno, [f"{heading} {{ #{anchor(number)} }}"])
+    for wrong in (block for check in page.checks for block in check.wrong):
+        changes.remove(wrong.lineno, wrong.lineno + len(wrong.fence) - 1, [])
     if rules.solutions != "hidden":
         return changes
     for box in solutions_of(page):

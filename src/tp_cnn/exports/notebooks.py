@@ -5,30 +5,27 @@ nbformat 4 notebook built with `nbformat.v4`:
 
 - the prose becomes Markdown cells, in page order; the admonitions of MkDocs
   (`!!! info "Titre"`) become a bold title line followed by their un-indented content;
-- each Python block becomes a code cell. A block inside a collapsed admonition
-  (`??? tf "TensorFlow"`, a solution) becomes a Colab form cell (`# @title ...` and
-  `cellView: "form"`, plus Jupyter's `source_hidden`): its code stays hidden until the
-  student opens it, and it still runs with the others, as on the page. The prose of the
-  solution goes in a `<details>` element, closed;
+- each Python block becomes a code cell. A block inside a collapsed admonition (`??? tf`,
+  a solution) becomes a Colab form cell (`# @title ...`, `cellView: "form"`, Jupyter's
+  `source_hidden`): its code stays hidden until the student opens it, and it still runs
+  with the others, as on the page. The solution's prose goes in a closed `<details>`;
+- a check (`??? check`): a form cell « Vérifier l'exercice 2.3 »; its wrong answers, out;
 - a block marked `pytest.mark.skip` (exercise to complete) becomes a Markdown cell that
   shows its code: it cannot run as written, so "Run all" must not run it;
 - a block marked `pytest.mark.xfail(raises=...)` (an error shown on purpose) gets the
   standard tag `raises-exception`, announced by a sentence;
-- figure links, expected outputs and HTML comments are dropped: the code draws and
-  prints them again. Links to other pages, or to a section (an anchor that Colab
-  does not know), keep only their text. A widget line (raw HTML, see `widget_lines`)
-  becomes a sentence saying that the site shows a widget there; a quiz (```quiz), its
-  questions as Markdown, each answer in a closed `<details>` (`quiz_text`).
-- the site's rules apply (`course.config.Course.rules`, from mkdocs.yml and the page's
-  front matter): exercises numbered as on the site (« Exercice 2.3 : … »); under the policy
-  `hidden`, each solution is replaced by an empty cell « # À vous de jouer »; under
-  `shown`, solutions are ordinary cells.
+- figure links, expected outputs and HTML comments are dropped (the code draws and prints
+  them again); links to other pages or sections (unknown to Colab) keep only their text;
+  a widget line becomes a sentence saying that the site shows a widget there; a quiz,
+  its questions as Markdown, each answer in a closed `<details>` (`quiz_text`).
+- the site's rules apply (`course.config.Course.rules`): exercises numbered as on the site
+  (« Exercice 2.3 : … »); under the policy `hidden`, each solution is replaced by an empty
+  cell « # À vous de jouer »; under `shown`, solutions are ordinary cells.
 
 The notebook starts with the page's title, how to switch Colab to a GPU and a cell that
-checks for one. It has no outputs, no local path, and stable cell ids: the same page
-always gives the same file. The figure script writes a page's notebook with its figures,
-then `write_notebooks()` refreshes the others (only pages' text changed). A notebook that
-no page produces is reported, never deleted.
+checks for one. No outputs, no local path, stable cell ids: the same page always gives the
+same file. The figure script writes a page's notebook with its figures, `write_notebooks()`
+the others. A notebook that no page produces is reported, never deleted.
 """
 
 from __future__ import annotations
@@ -40,13 +37,23 @@ import nbformat
 from nbformat import v4
 
 from tp_cnn.course.config import Course
-from tp_cnn.course.solutions import PLACEHOLDER, Rules, exercises
+from tp_cnn.course.solutions import PLACEHOLDER, Rules, check_titles, exercises
 from tp_cnn.course.typography import french
 from tp_cnn.exports.quiz_text import quiz_markdown
 from tp_cnn.outputs import commit
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import course_pages
-from tp_cnn.reading.segments import Admonition, Code, Comment, Figure, Page, Prose, Quiz, Widget
+from tp_cnn.reading.segments import (
+    WRONG_ANSWER,
+    Admonition,
+    Code,
+    Comment,
+    Figure,
+    Page,
+    Prose,
+    Quiz,
+    Widget,
+)
 from tp_cnn.reading.widget_lines import SPECS
 
 NOTEBOOKS = "notebooks"  # relative to docs/
@@ -79,8 +86,9 @@ else:
 class _Builder:
     """Cells of a notebook, added in page order; the prose is kept until a cell ends it."""
 
-    def __init__(self, page: Page, shown: bool = False):
+    def __init__(self, page: Page, shown: bool = False, titles: dict[int, str] | None = None):
         self.page, self.shown = page, shown  # shown: solutions are ordinary cells
+        self.titles = titles or {}  # a check's line → its cell's title
         self.cells: list = []
         self.prose: list[str] = []
         self.hidden_in: Admonition | None = None  # the collapsed admonition of the prose
@@ -120,7 +128,8 @@ class _Builder:
             )
             metadata["tags"] = ["raises-exception"]
         if hidden_in is not None:
-            code = f'# @title {hidden_in.summary} {{ display-mode: "form" }}\n{code}'
+            title = self.titles.get(hidden_in.lineno, hidden_in.summary)
+            code = f'# @title {title} {{ display-mode: "form" }}\n{code}'
             metadata = {"cellView": "form", "jupyter": {"source_hidden": True}, **metadata}
         self.cells.append(v4.new_code_cell(code, metadata=metadata))
 
@@ -130,7 +139,7 @@ class _Builder:
                 self.prose += [f"**{segment.summary}**", ""]
         elif isinstance(segment, Code) and segment.syntax == "python":
             self.code(segment, self.hidden_in)
-        elif isinstance(segment, Code):
+        elif isinstance(segment, Code) and segment.syntax != WRONG_ANSWER:  # the tests' only
             indent = len(segment.fence[0]) - len(segment.fence[0].lstrip(" "))
             self.prose += [
                 line[min(indent, len(line) - len(line.lstrip(" "))) :] for line in segment.fence
@@ -159,7 +168,7 @@ def page_notebook(page: Page, rules: Rules | None = None) -> nbformat.NotebookNo
     rules = rules or Course.from_config(None).page_rules(page)
     numbered = exercises(page, rules.chapter)
     shown = rules.solutions == "shown"
-    build = _Builder(page, shown)
+    build = _Builder(page, shown, check_titles(page, rules.chapter))
     title = page.name
     for segment in page.segments:
         if isinstance(segment, (Comment, Figure)):

@@ -36,6 +36,21 @@ def key(page: str, line: int) -> str:
     return f"{page}:{line}"
 
 
+def under_blocks(page: Page, outputs: dict[str, OutputRecord]) -> dict[int, OutputRecord]:
+    """Line of a block now → the output it printed in the page's run. An output follows
+    the code that printed it (its hash, in page order), not its line: prose or a check
+    written above a block after the run leaves its output under it."""
+    queue: dict[str, list[OutputRecord]] = {}
+    for record in sorted(outputs.values(), key=lambda record: record.block_line):
+        if record.page == page.name:
+            queue.setdefault(record.code_sha256, []).append(record)
+    found = {}
+    for block in page.blocks:
+        if waiting := queue.get(hashlib.sha256(block.code.encode()).hexdigest()[:16]):
+            found[block.lineno] = waiting.pop(0)
+    return found
+
+
 def records(page: Page, results) -> dict[str, OutputRecord]:
     """The outputs to record from the `results` (`running.executor.BlockResult`) of a run."""
     found = {}

@@ -10,9 +10,8 @@ only, a front matter ends at `---` or `...`, a BOM is not text.
 A page that the site would show wrongly is refused with its file and line: an unclosed
 fence, a Python fence in another spelling (never run), a misindented admonition, a
 solution that is not collapsed or not in lower case, a mark with no Python block under
-it, a figure link that is not alone on its line or that points outside `figures/<its
-page>/`, a malformed widget (`widget_lines`) or quiz (```quiz, `quizzes`; one a page).
-Marks: `marks`. Standard library only.
+it, a figure link not alone on its line or outside `figures/<its page>/`, a malformed
+widget (`widget_lines`), quiz (`quizzes`) or check (`checks`). Standard library only.
 """
 
 from __future__ import annotations
@@ -20,11 +19,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tp_cnn.reading.checks import validate_checks
 from tp_cnn.reading.marks import Mark, parse_mark
 from tp_cnn.reading.quizzes import parse_quiz
 from tp_cnn.reading.segments import (
+    CHECK,
     FIGURE_PATH,
     SOLUTION,
+    WRONG_ANSWER,
     Admonition,
     Code,
     Comment,
@@ -85,6 +87,7 @@ class _Reader:
             self.line(self.lines[self.number - 1])
         if self.marks or self.expects:
             raise self.fail("une marque en fin de page n'est suivie d'aucun bloc de code.")
+        validate_checks(self.segments, self.fail)
         drawn = {s.path for s in self.segments if isinstance(s, Figure)}
         for widget in (s for s in self.segments if isinstance(s, Widget)):
             if widget.figure and widget.figure not in drawn:
@@ -139,15 +142,16 @@ class _Reader:
                 "contient. Sinon le site l'affiche tel quel, contenu déplié."
             )
         kind, collapsed = match["kind"], match["marker"] == "???"
-        if kind.lower() == SOLUTION and kind != SOLUTION:
+        role = {SOLUTION: "une solution", CHECK: "une vérification"}.get(kind.lower())
+        if role and kind != kind.lower():
             raise self.fail(
-                f"« {match['marker']} {kind} » : une solution s'écrit « ??? {SOLUTION} » "
+                f"« {match['marker']} {kind} » : {role} s'écrit « ??? {kind.lower()} » "
                 "(en minuscules), sinon le site ne la reconnaît pas."
             )
-        if kind == SOLUTION and not collapsed:
+        if role and not collapsed:
             raise self.fail(
-                "une solution doit être repliée : écrivez « ??? tf », "
-                f"pas « {match['marker']} tf »."
+                f"{role} doit être repliée : écrivez « ??? {kind} », "
+                f"pas « {match['marker']} {kind} »."
             )
         following = next((text for text in self.lines[self.number :] if text.strip()), "")
         if len(following) - len(following.lstrip(" ")) < indent + 4:
@@ -172,6 +176,8 @@ class _Reader:
                 f"bloc « {ticks}{info} » : écrivez exactement « ```python », sinon il n'est "
                 "ni exécuté ni vérifié."
             )
+        if info == WRONG_ANSWER and not any(a.is_check for a in within):
+            raise self.fail(f"un bloc ```{WRONG_ANSWER} se place dans une vérification.")
         if (info != "quiz" or ticks[0] == "~") and re.match(r"(?i)\{?\.?quiz\b", info):
             raise self.fail(f"bloc « {ticks}{info} » : un quiz s'ouvre par exactement « ```quiz ».")
         end = next(

@@ -10,6 +10,8 @@ from tp_cnn.reading.marks import Mark
 
 FIGURE_PATH = r"figures/{page}/[A-Za-z0-9_-]+\.(png|svg)"  # relative to docs/
 SOLUTION = "tf"  # the admonition kind of an exercise's solution: `??? tf "TensorFlow"`
+CHECK = "check"  # the admonition kind of an exercise's check: `??? check "Vérifiez…"`
+WRONG_ANSWER = "wrong-answer"  # the fence of a wrong answer a check must refuse (tests only)
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class Admonition:
     @property
     def is_solution(self) -> bool:
         return self.kind == SOLUTION
+
+    @property
+    def is_check(self) -> bool:
+        return self.kind == CHECK
 
     @property
     def summary(self) -> str:
@@ -115,6 +121,17 @@ class Quiz:
     within: tuple[Admonition, ...] = ()
 
 
+@dataclass(frozen=True)
+class Check:
+    """« Vérifiez votre réponse » (read by `checks`): after an exercise, before its solution,
+    the code that inspects what the student built, and the wrong answers it must refuse."""
+
+    box: Admonition  # `??? check "…"`
+    code: Code  # its one Python block: prints a line « ✅ … » or lines « ❌ … »
+    wrong: tuple[Code, ...]  # ```wrong-answer blocks: never shown, run by the tests
+    solution: Admonition  # the `??? tf` box that follows it
+
+
 Segment = Prose | Comment | Admonition | Code | Figure | Widget | Quiz
 
 
@@ -137,8 +154,25 @@ class Page:
 
     @property
     def blocks(self) -> list[Code]:
-        """The Python blocks: what runs, in page order."""
-        return [s for s in self.segments if isinstance(s, Code) and s.syntax == "python"]
+        """The Python blocks: what runs, in page order. A check's code is not one of them:
+        it inspects the student's answer (the tests run it after the solution, `checks`)."""
+        code = [s for s in self.segments if isinstance(s, Code) and s.syntax == "python"]
+        return [block for block in code if not any(box.is_check for box in block.within)]
+
+    @property
+    def checks(self) -> list[Check]:
+        """The exercises' checks, in page order (validated by the reader)."""
+        found = []
+        for index, box in enumerate(self.segments):
+            if isinstance(box, Admonition) and box.is_check:
+                inside = [s for s in self.segments if isinstance(s, Code) and box in s.within]
+                code = next(c for c in inside if c.syntax == "python")
+                wrong = tuple(c for c in inside if c.syntax == WRONG_ANSWER)
+                solution = next(
+                    s for s in self.segments[index:] if isinstance(s, Admonition) and s.is_solution
+                )
+                found.append(Check(box, code, wrong, solution))
+        return found
 
     @property
     def figures(self) -> list[Figure]:

@@ -153,6 +153,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
         """Captions under the figures, the results table, the widgets, the quiz."""
         edits = Edits()
         tags = []
+        outputs = printed.under_blocks(read, self.manifest.outputs)
         for segment in read.segments:
             if isinstance(segment, Comment) and segment.text == RESULTS_MARKER:
                 table = captions.results_table(self.manifest, list(self.course.nav))
@@ -170,8 +171,7 @@ class CoursePlugin(BasePlugin[CourseOptions]):
                 )
                 edits.insert_after(segment.lineno, [_indent(segment.line) + caption])
             elif isinstance(segment, Code) and segment.syntax == "python":
-                output = self.manifest.outputs.get(printed.key(read.name, segment.lineno))
-                if output is not None:
+                if (output := outputs.get(segment.lineno)) is not None:
                     end = segment.lineno + len(segment.fence) - 1
                     indent = _indent(segment.fence[0])
                     page_record = self.manifest.pages[output.page]
