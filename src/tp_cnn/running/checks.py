@@ -11,7 +11,9 @@ this module is not in the figures' key (`figures.key`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
+from collections.abc import Iterator
 
 from tp_cnn.reading.checks import RIGHT, WRONG
 from tp_cnn.reading.segments import Check, Code, Page
@@ -22,6 +24,11 @@ class CheckFailure(Exception):
 
 
 def prove(page: Page, check: Check, namespace: dict) -> None:
+    with _keras_names_kept():
+        _prove(page, check, namespace)
+
+
+def _prove(page: Page, check: Check, namespace: dict) -> None:
     where = f"{page.label}, vérification de la ligne {check.code.lineno}"
     said = _run(page, check.code, dict(namespace), where)
     if not _lines(said, RIGHT) or _lines(said, WRONG):
@@ -36,6 +43,22 @@ def prove(page: Page, check: Check, namespace: dict) -> None:
                 f"{where} : après la réponse fausse de la ligne {wrong.lineno}, elle doit "
                 f"afficher « {WRONG} » suivi d'un indice ; elle affiche :\n{said}"
             )
+
+
+@contextlib.contextmanager
+def _keras_names_kept() -> Iterator[None]:
+    """The layers that a check or a wrong answer builds do not shift the names Keras gives
+    to the page's next layers (« conv2d_27 »…, in summaries that the tests check)."""
+    try:
+        from keras.src.backend.common import global_state
+    except ImportError:  # a page without Keras
+        yield
+        return
+    saved = copy.deepcopy(global_state.get_global_attribute("object_name_uids"))
+    try:
+        yield
+    finally:
+        global_state.set_global_attribute("object_name_uids", saved)
 
 
 def _lines(text: str, mark: str) -> list[str]:
