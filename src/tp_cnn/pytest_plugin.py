@@ -1,8 +1,9 @@
 """Make every Python block of every page of docs/ a pytest test.
 
 One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
-page, as in a notebook, in the harness's fast mode; one per exercise's check, run after
-its solution ("…::vérification ligne N", `running.checks`). A block after a failed one is
+page, as in a notebook, in the harness's fast mode cut further (`TEST_SAMPLES` samples
+and `TEST_EPOCHS` epochs per `fit`: the tests write no figure); one per exercise's check,
+run after its solution ("…::vérification ligne N", `running.checks`). A block after a failed one is
 skipped, with the reason. Pages run in reading order (the site's navigation), all in
 one temporary working directory, as a student running them one after the other would;
 with `pytest -n` (pytest-xdist), all of them in one process.
@@ -33,12 +34,13 @@ import pytest
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import read_nav, reading_order
 from tp_cnn.reading.pages import PageError, load_page
-from tp_cnn.running import checks, harness
+from tp_cnn.running import checks, harness, workload
 from tp_cnn.running.executor import PageRun, describe_failure
 
 WORKDIR = pytest.StashKey[Path]()
 HOME = pytest.StashKey[Path]()
 BLOCK_TIMEOUT = "tp_cnn_block_timeout"
+TEST_SAMPLES, TEST_EPOCHS = 32, 1  # what `fit` and `evaluate` see in `make test`
 
 
 class BlockTimeout(BaseException):  # not an Exception: the page's `except Exception` lets it by
@@ -86,6 +88,8 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     block_timeout(config)  # refused at once if it is not a number
+    # The tests write no figure: they cut the fast mode further than the figure script.
+    workload.FAST_SAMPLES, workload.FAST_EPOCHS = TEST_SAMPLES, TEST_EPOCHS
     home = config.stash[HOME] = Path(tempfile.mkdtemp(prefix="tp-cnn-home-"))
     os.environ.update({"HOME": str(home), "KERAS_HOME": str(home / ".keras")})
     harness.quiet_tensorflow()
@@ -101,9 +105,9 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """The pages' blocks in reading order, where the blocks were (stable: a page's blocks
-    keep their order)."""
-    slots = [i for i, item in enumerate(items) if isinstance(item, CodeBlockItem)]
+    """The pages' blocks (and checks) in reading order, where the blocks were (stable: a
+    page's blocks keep their order)."""
+    slots = [i for i, item in enumerate(items) if isinstance(item, (CodeBlockItem, CheckItem))]
     nav = read_nav()
 
     def order(item):
