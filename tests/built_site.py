@@ -1,5 +1,6 @@
-"""Tools of tests/test_browser.py: the built site's pages, a local server that counts what it
-sends, and the prose, images and links of a page read from its HTML."""
+"""Tools of the browser tests (test_browser.py, test_browser_views.py…): the built site's
+pages, a local server that counts what it sends, the prose, images and links of a page
+read from its HTML, and axe-core's verdict."""
 
 from __future__ import annotations
 
@@ -340,3 +341,46 @@ def let_through(context, prefix: str, outside: list[str] | None = None) -> None:
             request_route.abort("blockedbyclient")
 
     context.route("**/*", route)
+
+
+# ---------------------------------------------------------------------------------------
+# What the browser tests share: a page's name in a test id, the widgets settled, axe-core
+
+
+def page_id(page: str) -> str:
+    return page.strip("/") or "accueil"
+
+
+# The widgets built (or failed): axe then sees them as a student does.
+WIDGETS_SETTLED = """() => [...document.querySelectorAll('[data-widget]')]
+  .every((w) => ['ready', 'error'].includes(w.dataset.ready))"""
+
+
+
+def axe_violations(tab, axe: str, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page shown by `tab` (only `rules`, if given)."""
+    if not tab.evaluate("() => 'axe' in window"):
+        tab.add_script_tag(content=axe)
+    only = {"runOnly": {"type": "rule", "values": rules}} if rules else {}
+    result = tab.evaluate(
+        "(only) => axe.run(document, {resultTypes: ['violations'], ...only})", only
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [" ".join(map(str, node["target"])) for node in violation["nodes"]],
+        }
+        for violation in result["violations"]
+    ]
+
+
+def serious_of(violations: list[dict]) -> str:
+    """The serious and critical violations, one line each ('' if none)."""
+    return "\n".join(
+        f"{v['impact']} {v['id']} ({v['help']}) : {', '.join(v['targets'][:5])}"
+        + (f" et {len(v['targets']) - 5} autres" if len(v["targets"]) > 5 else "")
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    )

@@ -119,7 +119,8 @@ def browser():
 # one process, all the pages in one (tp_cnn.pytest_plugin); the files go to the processes
 # in this order: the workflows first (a test waits on PyPI), then the longest (measured).
 FIRST_FILES = ["tests/test_workflows.py", "docs", "tests/test_browser.py",
-               "tests/test_widgets.py", "tests/test_figures.py", "tests/test_pdf.py"]  # fmt: skip
+               "tests/test_browser_views.py", "tests/test_figures.py", "tests/test_widgets.py",
+               "tests/test_quiz.py", "tests/test_pdf.py"]  # fmt: skip
 
 
 def pytest_collection_modifyitems(config, items):

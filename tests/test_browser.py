@@ -20,14 +20,16 @@ import pytest
 from built_site import (
     AXE,
     CAPTURE,
-    SITE_PATH,
+    WIDGETS_SETTLED,
+    axe_violations,
     broken_links,
     html_file,
-    let_through,
     misspelled,
+    page_id,
     pages_with,
     project_words,
     read_page,
+    serious_of,
     site_pages,
 )
 
@@ -36,10 +38,6 @@ CHAPTERS = pages_with(r"^```python")  # the chapters of the TP: code, math, figu
 SOLUTIONS = pages_with(r"^\s*\?\?\?\+? tf\b")  # the pages with a solution to unfold
 MAX_WEIGHT = 2_000_000  # bytes transferred by one page, images included
 SCREENSHOT_PAGE = "convolution-pooling/"
-
-
-def _name(page: str) -> str:
-    return page.strip("/") or "accueil"
 
 
 # ---------------------------------------------------------------------------------------
@@ -96,10 +94,6 @@ _MATH = r"""() => {
 }"""
 
 
-# The widgets built (or failed): axe then sees them as a student does.
-_WIDGETS_SETTLED = """() => [...document.querySelectorAll('[data-widget]')]
-  .every((w) => ['ready', 'error'].includes(w.dataset.ready))"""
-
 
 def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     """One load of the page: what it asked for and showed, its accessibility, then (after
@@ -108,7 +102,7 @@ def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     server.take_sent()
     response = tab.goto(server.url + page, wait_until="load")
     tab.wait_for_load_state("networkidle")
-    tab.wait_for_function(_WIDGETS_SETTLED, timeout=10_000)
+    tab.wait_for_function(WIDGETS_SETTLED, timeout=10_000)
     sent = server.take_sent()
     record = Visit(
         page=page,
@@ -122,7 +116,7 @@ def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
         violations=None,
     )
     if axe is not None:
-        record.violations = _axe(tab, axe)
+        record.violations = axe_violations(tab, axe)
     if page in SOLUTIONS:
         record.solution = _unfold_a_solution(tab, capture=page == SCREENSHOT_PAGE)
     if page in CHAPTERS:
@@ -169,34 +163,6 @@ def _copy_a_block(tab) -> dict:
     return {"code": code, "copied": tab.evaluate("() => navigator.clipboard.readText()")}
 
 
-def _axe(tab, axe: str, rules: list[str] | None = None) -> list[dict]:
-    """axe-core's violations on the page shown by `tab` (only `rules`, if given)."""
-    if not tab.evaluate("() => 'axe' in window"):
-        tab.add_script_tag(content=axe)
-    only = {"runOnly": {"type": "rule", "values": rules}} if rules else {}
-    result = tab.evaluate(
-        "(only) => axe.run(document, {resultTypes: ['violations'], ...only})", only
-    )
-    return [
-        {
-            "id": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "targets": [" ".join(map(str, node["target"])) for node in violation["nodes"]],
-        }
-        for violation in result["violations"]
-    ]
-
-
-def _serious(violations: list[dict]) -> str:
-    """The serious and critical violations, one line each ('' if none)."""
-    return "\n".join(
-        f"{v['impact']} {v['id']} ({v['help']}) : {', '.join(v['targets'][:5])}"
-        + (f" et {len(v['targets']) - 5} autres" if len(v["targets"]) > 5 else "")
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    )
-
 
 @pytest.fixture(scope="session")
 def visit(tab, journal, server):
@@ -216,7 +182,7 @@ def test_every_page_of_the_built_site_is_tested(site):
     assert built == {html_file(site, page).relative_to(site) for page in PAGES}
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_the_page_loads_without_error(visit, page):
     seen = visit(page)
     assert seen.status == 200
@@ -224,7 +190,7 @@ def test_the_page_loads_without_error(visit, page):
     assert not seen.failed, "requêtes en échec :\n" + "\n".join(seen.failed)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_the_page_asks_nothing_of_another_host(visit, server, page):
     """Privacy: no font, CDN, analytics or API call; only the local server."""
     seen = visit(page)
@@ -233,14 +199,14 @@ def test_the_page_asks_nothing_of_another_host(visit, server, page):
     assert not foreign, "requêtes vers un autre hôte :\n" + "\n".join(foreign)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_the_images_of_the_page_load(visit, page):
     seen = visit(page)
     broken = [image["src"] for image in seen.images if not image["loaded"]]
     assert not broken, f"images non chargées : {broken}"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_the_math_of_the_page_is_typeset(visit, page):
     math = visit(page).math
     assert not math["errors"], f"formules en erreur (KaTeX) : {math['errors']}"
@@ -249,98 +215,13 @@ def test_the_math_of_the_page_is_typeset(visit, page):
         assert math["formulas"] > 0
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_the_page_has_no_serious_accessibility_violation(visit, page):
     seen = visit(page)
     if seen.violations is None:
         pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
-    serious = _serious(seen.violations)
+    serious = serious_of(seen.violations)
     assert not serious, "violations (axe-core) :\n" + serious
-
-
-def _forget_the_palette(tab, server):
-    """Material stores the palette a page shows, even the system's, and stores it again
-    when the page is left: forget it from a page of the site without Material."""
-    tab.goto(server.url + "sitemap.xml")
-    tab.evaluate("() => localStorage.clear()")
-
-
-# The dark palette changes colors only: the rules on colors, on the home page, the two
-# chapters with widgets and a notebook.
-DARK_PAGES = ["", "convolution-pooling/", "cnn-cifar10/", "notebooks/convolution-pooling/"]
-COLOR_RULES = ["color-contrast", "link-in-text-block"]
-
-
-@pytest.mark.parametrize("page", DARK_PAGES, ids=_name)
-def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, page):
-    """The same check in the dark palette, for a reader whose system prefers it."""
-    if not AXE.is_file():
-        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
-    _forget_the_palette(tab, server)  # no palette chosen before: the system's
-    tab.emulate_media(color_scheme="dark")
-    try:
-        tab.goto(server.url + page, wait_until="load")
-        tab.wait_for_function(_WIDGETS_SETTLED, timeout=10_000)
-        assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
-        serious = _serious(_axe(tab, AXE.read_text(encoding="utf-8"), COLOR_RULES))
-    finally:
-        _forget_the_palette(tab, server)
-        tab.emulate_media(color_scheme="light")
-    assert not serious, "violations (axe-core, palette sombre) :\n" + serious
-
-
-# Widths of a phone and a tablet; 1280 px is the tab's (above). Phones and tablets have no
-# mouse: Material then leaves its code blocks out of the keyboard's reach (no hover), which
-# is what defilement.js fixes. Only the rules that depend on the layout run again here;
-# the others are checked at 1280 px (those on colors in both palettes), and on the home
-# page at every width: what only narrow screens show (the menu's button and drawer) is
-# the same on every page.
-NARROW_WIDTHS = (800, 375)
-LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]
-_SCROLL = """async () => { const step = innerHeight * 2;
-  for (let y = 0; y < document.body.scrollHeight; y += step) {
-    scrollTo(0, y); await new Promise(r => requestAnimationFrame(r)); }
-  scrollTo(0, 0); await new Promise(r => setTimeout(r, 300)); }"""
-_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-
-
-def test_every_page_passes_axe_at_the_widths_of_a_phone_and_a_tablet(browser, server):
-    if not AXE.is_file():
-        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
-    context = browser.new_context(
-        viewport={"width": NARROW_WIDTHS[0], "height": 800}, locale="fr-FR", has_touch=True
-    )
-    let_through(context, server.url)
-    tab, axe, found = context.new_page(), AXE.read_text(encoding="utf-8"), []
-    try:
-        for page in PAGES:
-            tab.goto(server.url + page, wait_until="load")
-            # A notebook page has its chapter's blocks: at the phone's width only (time).
-            widths = NARROW_WIDTHS[-1:] if page.startswith("notebooks/") else NARROW_WIDTHS
-            for width in widths:
-                tab.set_viewport_size({"width": width, "height": 800})
-                if width == widths[0]:
-                    tab.evaluate(_SCROLL)  # once: what loads on scrolling is then loaded
-                else:  # the page's `resize` handlers run at the next frame
-                    tab.evaluate(_TWO_FRAMES)
-                rules = None if page == "" else LAYOUT_RULES
-                if serious := _serious(_axe(tab, axe, rules)):
-                    found.append(f"/{page} à {width} px : {serious}")
-    finally:
-        context.close()
-    assert not found, "violations (axe-core) :\n" + "\n".join(found)
-
-
-def test_a_block_shown_after_the_page_gets_the_keyboard_when_it_scrolls(tab, server):
-    """Blocks come after the page is shown (Material wraps its tables, the widgets draw):
-    defilement.js makes them focusable too, as soon as they scroll sideways."""
-    tab.goto(server.url, wait_until="load")
-    tab.evaluate("""() => { const wrap = document.createElement("div");
-      wrap.className = "md-typeset__scrollwrap"; wrap.id = "bloc-ajoute";
-      wrap.style.overflowX = "auto"; wrap.innerHTML = '<div style="width: 5000px">.</div>';
-      document.querySelector(".md-content").append(wrap); }""")
-    tab.evaluate(_TWO_FRAMES)
-    assert tab.locator("#bloc-ajoute").get_attribute("tabindex") == "0"
 
 
 def test_each_page_weighs_less_than_2_mb(visit, record_property):
@@ -363,7 +244,7 @@ def test_each_page_weighs_less_than_2_mb(visit, record_property):
 # The chapters, the palette, the search
 
 
-@pytest.mark.parametrize("page", SOLUTIONS, ids=_name)
+@pytest.mark.parametrize("page", SOLUTIONS, ids=page_id)
 def test_solutions_are_folded_and_one_unfolds_on_click(visit, page):
     solution = visit(page).solution
     assert solution["count"] > 0
@@ -372,116 +253,11 @@ def test_solutions_are_folded_and_one_unfolds_on_click(visit, page):
     assert solution["open after"]
 
 
-@pytest.mark.parametrize("page", CHAPTERS, ids=_name)
+@pytest.mark.parametrize("page", CHAPTERS, ids=page_id)
 def test_the_copy_button_copies_the_code_of_a_block(visit, page):
     copy = visit(page).copy
     assert copy["copied"].strip() == copy["code"].strip()
     assert copy["code"].strip()
-
-
-def test_the_light_dark_toggle_switches_the_palette(tab, server):
-    _forget_the_palette(tab, server)  # no palette chosen before
-    tab.goto(server.url + CHAPTERS[0])
-
-    def palette():
-        return tab.evaluate(
-            "() => [document.body.dataset.mdColorScheme,"
-            " getComputedStyle(document.body).backgroundColor]"
-        )
-
-    try:
-        scheme, light = palette()
-        assert scheme == "default"
-        tab.get_by_title("Passer en mode sombre").click()
-        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
-        scheme, dark = palette()
-        assert dark != light
-        tab.get_by_title("Passer en mode clair").click()
-        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
-        assert palette()[1] == light
-    finally:
-        _forget_the_palette(tab, server)  # the next pages in the system's palette
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("pooling", ["convolution-pooling/"]),
-        ("rétropropagation", ["transfert-apprentissage/", ""]),
-        ("padding", ["cnn-cifar10/"]),
-    ],
-)
-def test_the_french_search_finds_the_right_pages(tab, server, word, expected):
-    """Material's search box: the first page found (notebooks aside) is the expected one,
-    and every expected page is among the results."""
-    found = _search(tab, server, word)
-    chapters = [page for page in found if not page.startswith("notebooks/")]
-    assert chapters, f"« {word} » : aucune page trouvée"
-    assert chapters[0] == expected[0], f"« {word} » : {found}"
-    assert set(expected) <= set(found), f"« {word} » : {found}"
-
-
-@pytest.mark.parametrize(
-    ("plain", "accented"),
-    [
-        ("reseau", "réseau"),
-        ("epoque", "époque"),
-        ("retropropagation", "rétropropagation"),
-        ("reglage fin", "réglage fin"),
-    ],
-)
-def test_the_search_ignores_accents(tab, server, plain, accented):
-    """A student who types without accents finds the same pages, in the same order."""
-    found = _search(tab, server, accented)
-    assert found, f"« {accented} » : aucune page trouvée"
-    assert _search(tab, server, plain) == found
-
-
-def _search(tab, server, words: str) -> list[str]:
-    """The pages (paths under the site) that the search box lists for `words`, in order."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    if tab.url != server.url:
-        tab.goto(server.url)
-    box = tab.locator("input.md-search__input")
-    box.click()
-    box.fill("")
-    box.press_sequentially(words, delay=20)
-    # Results for the whole words, not for their first letters: their links carry
-    # ?h=<words>, as the search reads them (without accents).
-    try:
-        tab.wait_for_function(
-            """(words) => [...document.querySelectorAll('.md-search-result__item > a')]
-                 .some((a) => new URL(a.href).searchParams.get('h')
-                      === words.normalize('NFD').replace(/[\\u0300-\\u036f]/g, ''))""",
-            arg=words,
-            timeout=15_000,
-        )
-    except PlaywrightTimeout:
-        meta = tab.locator(".md-search-result__meta").inner_text()
-        pytest.fail(f"« {words} » : aucun résultat pour le mot entier ({meta})")
-    found = tab.evaluate(
-        """() => [...document.querySelectorAll('.md-search-result__item > a')]
-             .map((a) => new URL(a.href).pathname)"""
-    )
-    tab.keyboard.press("Escape")
-    return [path.removeprefix(SITE_PATH) for path in found]
-
-
-def test_a_missing_page_at_any_depth_shows_the_404_page_with_its_styles(tab, server, journal):
-    """GitHub Pages answers every missing address with 404.html: its links are absolute,
-    from site_url, so that its styles and its way home load at any depth."""
-    missing = server.url + "un/chapitre/introuvable/"
-    journal.reset()
-    response = tab.goto(missing, wait_until="load")
-    assert response.status == 404
-    assert tab.locator("article h1").inner_text() == "Page introuvable"
-    failed = [failure for failure in journal.failed if not failure.startswith(missing)]
-    assert not failed, failed
-    header = "() => getComputedStyle(document.querySelector('.md-header')).position"
-    assert tab.evaluate(header) == "sticky", "le 404 s'affiche sans les styles du site"
-    tab.get_by_role("link", name="accueil du TP").click()
-    tab.wait_for_url(server.url)
 
 
 # ---------------------------------------------------------------------------------------
