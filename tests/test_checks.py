@@ -88,6 +88,8 @@ def test_a_malformed_check_is_refused_with_its_line(write_page, case):
         ({"answer": 2}, 'print("✅ Bien.")  # jamais ❌', "doit afficher « ❌ » suivi d'un"),
         ({"answer": 2}, 'print("✅" if answer == 2 else "❌")', "suivi d'un indice"),
         ({}, 'print("✅" if answer == 2 else "❌ Encore.")', "NameError : name 'answer'"),
+        ({"answer": 2, "biases": [0.1]}, 'biases = 8; print("✅" if answer == 2 else "❌ Non.")',
+         "elle remplace biases, de la page"),
     ],
 )
 def test_a_check_is_proven_on_the_solution_and_on_its_wrong_answers(

@@ -390,6 +390,17 @@ def test_keras_epochs_are_one_line_each_and_a_long_output_keeps_its_ends():
     assert "140 lignes de plus" in long
 
 
+def test_a_progress_bar_keeps_the_last_frame_a_terminal_shows():
+    from tp_cnn.figures.printed import compact
+
+    bar = "1/2 ━━━━━━━━━━ 0s - loss: 0.9" + "\x08" * 28 + "\r2/2 ━━━━━━━━━━ 1s - loss: 0.5\n"
+    assert compact(bar + "Fin") == "2/2 ━━━━━━━━━━ 1s - loss: 0.5\nFin"
+    # Frames already joined (control codes removed by an earlier version): the last one.
+    assert compact(" 9/32 ━━━━ 0s 34ms/step11/32 ━━━━ 0s 33ms/step") == "11/32 ━━━━ 0s 33ms/step"
+    assert compact("1/9 ━ loss: 0.43379/9 ━ loss: 0.4338") == "9/9 ━ loss: 0.4338"
+    assert compact("\x1b[1m3/3\x1b[0m ━━ fini\r\n") == "3/3 ━━ fini"
+
+
 CIFAR = """
 ```python
 import keras

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tp_cnn.running import harness
+from tp_cnn.running import harness, workload
 
 
 def tiny_model(keras):
@@ -25,7 +25,7 @@ def test_fast_mode_caps_samples_and_epochs():
         x, y = np.zeros((1000, 4), "float32"), np.zeros(1000, "int64")
         history = model.fit(x, y, epochs=20, batch_size=32, callbacks=[callback])
         predicted = model.predict(x)
-    assert len(seen) == harness.FAST_EPOCHS == len(history.history["loss"]) == info.epochs
+    assert len(seen) == workload.FAST_EPOCHS == len(history.history["loss"]) == info.epochs
     assert predicted.shape == (1000, 2)  # one forward pass: never cut
     assert info.fit_seconds > 0
 
@@ -81,7 +81,7 @@ def test_mixed_mode_runs_real_data_in_full_and_cuts_what_runs_on_stand_ins(monke
         with pytest.warns(harness.StandInWarning, match="CIFAR-10"):
             keras.datasets.cifar10.load_data()
         history = model.fit(x, y, epochs=20, verbose=0)
-    assert len(history.history["loss"]) == harness.FAST_EPOCHS == info.epochs
+    assert len(history.history["loss"]) == workload.FAST_EPOCHS == info.epochs
     assert info.data == "stand-in"
 
 

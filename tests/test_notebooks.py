@@ -172,9 +172,15 @@ def _code_of(cell) -> str:
 @pytest.mark.parametrize("page", course_pages(), ids=lambda page: page.name)
 def test_the_notebook_runs_the_code_that_the_page_tests_run(page):
     """Its code cells are the page's blocks, verbatim and in order: the block tests
-    (docs/<page>.md::ligne N) run exactly this code, in this order, in one namespace."""
+    (docs/<page>.md::ligne N) run exactly this code, in this order, in one namespace;
+    and its checks' cells (« Vérifier l'exercice … »), the code the tests prove."""
     notebook = nbformat.read(COMMITTED / f"{page.name}.ipynb", as_version=4)
     cells = [cell for cell in notebook.cells if cell.cell_type == "code"][1:]  # after GPU check
+    checks = [cell for cell in cells if cell.source.startswith("# @title Vérifier")]
+    assert [_code_of(cell) for cell in checks] == [
+        check.code.code.strip("\n") for check in page.checks
+    ]
+    cells = [cell for cell in cells if cell not in checks]
     runnable = [block for block in page.blocks if not block.mark("skip")]
     assert [_code_of(cell) for cell in cells] == [block.code.strip("\n") for block in runnable]
     for cell, block in zip(cells, runnable, strict=True):

@@ -3,7 +3,8 @@
 A block's output is recorded when it printed something and the page does not show its
 output itself (an output shown on the page is checked by the tests instead). Keras'
 one-line-per-epoch log (`verbose=2`, see `running.workload`) is made compact: each
-« Epoch 3/20 » joined with its line of metrics. A long output keeps its first and last
+« Epoch 3/20 » joined with its line of metrics; a progress bar (`evaluate`, `predict`)
+keeps its last frame, as a terminal shows it. A long output keeps its first and last
 lines (`MAX_LINES`), so that a page's recorded outputs stay small.
 """
 
@@ -17,14 +18,29 @@ from tp_cnn.reading.segments import Page
 
 MAX_LINES = 60
 _EPOCH = re.compile(r"^(Epoch \d+/\d+)\n(?:\d+/\d+ - )?", re.MULTILINE)
-_CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\r|\x08")  # terminal control codes
+_COLOURS = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_REWIND = re.compile(r"\x08+\r?|\r")  # a progress bar redrawing its line
+_FRAME = re.compile(r"(\d+)/(\d+) ━")  # one frame of Keras' progress bar: « 3/63 ━━━ »
+
+
+def last_frame(line: str) -> str:
+    """What a terminal shows of a line redrawn by a progress bar: its last drawing. Where
+    the control codes are already gone and the frames run together (« … loss: 0.4337250/250
+    ━━ … »), the last one starts at the bar's final count, « 250/250 »."""
+    drawings = [drawing for drawing in _REWIND.split(line) if drawing.strip()]
+    line = drawings[-1] if drawings else ""
+    if frames := list(_FRAME.finditer(line)):
+        total = frames[-1].group(2)
+        start = line.rfind(f"{total}/{total} ━")
+        line = line[start if start >= 0 else frames[-1].start():]
+    return line
 
 
 def compact(text: str) -> str:
-    """A block's output as the site shows it: epochs on one line each, no control codes."""
-    text = _CONTROL.sub("", text).strip("\n")
-    text = _EPOCH.sub(r"\1 - ", text)
-    lines = [line.rstrip() for line in text.split("\n")]
+    """A block's output as the site shows it: epochs on one line each, a progress bar's
+    last frame only, no control codes."""
+    text = _EPOCH.sub(r"\1 - ", _COLOURS.sub("", text).strip("\n"))
+    lines = [last_frame(line).rstrip() for line in text.split("\n")]
     if len(lines) > MAX_LINES:
         half = MAX_LINES // 2
         skipped = len(lines) - 2 * half

@@ -4,8 +4,10 @@
 the solution it must print « ✅ … » and no « ❌ »; after each of its wrong answers (run in
 a copy of the namespace, so that the page goes on unchanged) it must print « ❌ » with a
 hint, and no « ✅ ». A check never raises: a student's missing name or wrong type gets a
-hint too. Checks are not part of a page's run (the figure script never runs them), so
-this module is not in the figures' key (`figures.key`).
+hint too. Nor does it replace a name of the page (in Colab it runs in the student's
+namespace, before the solution's print and the rest of the page). Checks are not part
+of a page's run (the figure script never runs them), so this module is not in the
+figures' key (`figures.key`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ def prove(page: Page, check: Check, namespace: dict) -> None:
 
 def _prove(page: Page, check: Check, namespace: dict) -> None:
     where = f"{page.label}, vérification de la ligne {check.code.lineno}"
-    said = _run(page, check.code, dict(namespace), where)
+    trial = dict(namespace)
+    said = _run(page, check.code, trial, where)
+    if replaced := sorted(
+        name for name, value in namespace.items() if trial.get(name, value) is not value
+    ):
+        raise CheckFailure(
+            f"{where} : elle remplace {', '.join(replaced)}, de la page ; donnez à ses "
+            "variables des noms que la page n'emploie pas."
+        )
     if not _lines(said, RIGHT) or _lines(said, WRONG):
         raise CheckFailure(f"{where} : elle doit accepter la solution, elle affiche :\n{said}")
     for wrong in check.wrong:

@@ -9,7 +9,8 @@ The page's code runs unchanged in every mode; the mode sets its workload (`workl
   trained on it is cut as in fast mode. Nothing is downloaded.
 - "fast": the same code, for the tests and quick previews on a CPU. Nothing is
   downloaded; missing data are stand-ins, and every `fit` and `evaluate` is cut to
-  `FAST_SAMPLES` samples and `FAST_EPOCHS` epochs.
+  `workload.FAST_SAMPLES` samples and `workload.FAST_EPOCHS` epochs (cut further in
+  `make test`, see `tp_cnn.pytest_plugin`).
 - "estimate": as fast for the data, but `fit`, `evaluate` and `predict` only time a few
   steps at the page's batch size (`estimate`), to tell how long the full run would take.
 
@@ -34,15 +35,9 @@ from unittest import mock
 
 from tp_cnn.reading.segments import Page
 from tp_cnn.running.modes import MODES, shortened
-from tp_cnn.running.workload import (
-    FAST_EPOCHS,
-    FAST_SAMPLES,
-    DataUnavailable,
-    StandInWarning,
-    Workload,
-)
+from tp_cnn.running.workload import DataUnavailable, StandInWarning, Workload
 
-__all__ = ["FAST_EPOCHS", "FAST_SAMPLES", "DataUnavailable", "StandInWarning", "MODES"]
+__all__ = ["DataUnavailable", "StandInWarning", "MODES"]
 
 # Width of the text that Keras' `summary()` prints, so that the outputs shown on the
 # pages do not depend on the terminal.
