@@ -1,6 +1,7 @@
 """The whole TP in one PDF (`make pdf`, src/tp_cnn/exports/pdf.py), printed once for the session
 by Debian's chromium from the site built for file:// with the solutions hidden
-(`offline_site`), and read back with pypdf.
+(`offline_site`), and read back: its structure (outline, images, fonts) with pypdf, its text
+with pypdfium2 (PDFium, 20 times faster than pypdf on the TP's 86 pages).
 
 Its pages: plausibly many, each with its number; its chapters: every page of the
 navigation in reading order, each title on the page that the table of contents and the
@@ -12,6 +13,7 @@ static state: each quiz's questions and answers, and no control of a widget or a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,9 @@ from tp_cnn.reading.pages import load_page
 from tp_cnn.reading.segments import Code, Figure
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf introuvable : `make install` l'installe")
+pdfium = pytest.importorskip(
+    "pypdfium2", reason="pypdfium2 introuvable : `make install` l'installe"
+)
 
 
 def _flat(text: str) -> str:
@@ -48,20 +53,28 @@ def titles(chapters) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def pdf(offline_site, browser, tmp_path_factory):
+def printed(offline_site, browser, tmp_path_factory) -> Path:
     from tp_cnn.exports.pdf import print_pdf
 
     site, config = offline_site
     out = tmp_path_factory.mktemp("pdf") / "tp.pdf"
     # Every box printed open: a solution left in the site would be in the PDF's text.
-    print_pdf(site, out, browser, config, open_solutions=True)
-    return pypdf.PdfReader(out)
+    return print_pdf(site, out, browser, config, open_solutions=True)
 
 
 @pytest.fixture(scope="session")
-def texts(pdf) -> list[str]:
+def pdf(printed):
+    return pypdf.PdfReader(printed)
+
+
+@pytest.fixture(scope="session")
+def texts(printed) -> list[str]:
     """The text of each page, spaces flattened."""
-    return [_flat(page.extract_text()) for page in pdf.pages]
+    document = pdfium.PdfDocument(printed)
+    try:
+        return [_flat(page.get_textpage().get_text_range()) for page in document]
+    finally:
+        document.close()
 
 
 def test_the_pdf_has_a_plausible_number_of_pages(pdf, chapters):
