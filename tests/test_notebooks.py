@@ -9,7 +9,13 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import v4
 
-from tp_cnn.exports.notebooks import NOTEBOOKS, page_notebook, write_notebooks
+from tp_cnn.exports.notebooks import (
+    GPU_CHECK,
+    GPU_QUERY,
+    NOTEBOOKS,
+    page_notebook,
+    write_notebooks,
+)
 from tp_cnn.paths import DOCS, ROOT
 from tp_cnn.reading.navigation import course_pages
 from tp_cnn.reading.pages import load_page
@@ -146,6 +152,19 @@ def test_a_page_becomes_a_colab_notebook(write_page):
     assert cells[-1].source == "Fin de la page."
 
 
+def test_a_page_that_checks_its_gpu_gets_no_second_check(write_page):
+    """Colab asks once: a page whose code asks for the GPU keeps its block, the notebook
+    adds no cell of its own, and its first note says where the check is."""
+    page = load_page(write_page(f"# Une page\n\n```python\nimport tensorflow as tf\n\n"
+                                f"print({GPU_QUERY})\n```\n"))  # fmt: skip
+    cells = page_notebook(page).cells
+    assert [cell.source for cell in cells if cell.cell_type == "code"] == [
+        f"import tensorflow as tf\n\nprint({GPU_QUERY})"
+    ]
+    assert "Le code de la page vérifie" in cells[1].source
+    assert "La cellule suivante" not in cells[1].source
+
+
 def test_a_quiz_becomes_questions_with_their_answers_in_closed_details(write_page):
     page = load_page(write_page(
         "# Une page\n\n## Testez-vous\n\n```quiz\n? Combien vaut `k` ?\n~ 224 | 216 + 8.\n\n"
@@ -175,7 +194,10 @@ def test_the_notebook_runs_the_code_that_the_page_tests_run(page):
     (docs/<page>.md::ligne N) run exactly this code, in this order, in one namespace;
     and its checks' cells (« Vérifier l'exercice … »), the code the tests prove."""
     notebook = nbformat.read(COMMITTED / f"{page.name}.ipynb", as_version=4)
-    cells = [cell for cell in notebook.cells if cell.cell_type == "code"][1:]  # after GPU check
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    # One GPU check: the notebook's first cell, or the page's own block.
+    assert sum(GPU_QUERY in cell.source for cell in cells) == 1, page.name
+    cells = [cell for cell in cells if cell.source != GPU_CHECK]
     checks = [cell for cell in cells if cell.source.startswith("# @title Vérifier")]
     assert [_code_of(cell) for cell in checks] == [
         check.code.code.strip("\n") for check in page.checks

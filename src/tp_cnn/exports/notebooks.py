@@ -23,9 +23,9 @@ nbformat 4 notebook built with `nbformat.v4`:
   cell « # À vous de jouer »; under `shown`, solutions are ordinary cells.
 
 The notebook starts with the page's title, how to switch Colab to a GPU and a cell that
-checks for one. No outputs, no local path, stable cell ids: the same page always gives the
-same file. The figure script writes a page's notebook with its figures, `write_notebooks()`
-the others. A notebook that no page produces is reported, never deleted.
+checks for one (unless the page's code does). No outputs, no local path, stable cell ids:
+the same page gives the same file. The figure script writes a page's notebook with its
+figures, `write_notebooks()` the others; one that no page produces is reported, not deleted.
 """
 
 from __future__ import annotations
@@ -65,17 +65,19 @@ _TITLE = re.compile(r"^# +(?P<title>.+?)\s*$")
 GPU_NOTE = """\
 **Avant de commencer : choisissez un GPU.** Dans Colab, menu *Exécution* > *Modifier le \
 type d'exécution*, choisissez un accélérateur matériel GPU (par exemple « GPU T4 »), puis \
-*Enregistrer*. La cellule suivante vérifie que TensorFlow voit le GPU. Sans GPU, le code \
-fonctionne aussi, mais les entraînements sont beaucoup plus longs.
+*Enregistrer*. {check} Sans GPU, le code fonctionne aussi, mais les entraînements sont \
+beaucoup plus longs.
 
 Ce notebook reprend le texte et le code de la page du site, dans le même ordre. Les \
 solutions des exercices sont repliées : cliquez sur « Afficher le code » (ou sur le titre \
 de la cellule) pour les voir ; elles s'exécutent avec les autres cellules."""
 
-GPU_CHECK = """\
-import tensorflow as tf
+GPU_QUERY = 'tf.config.list_physical_devices("GPU")'
+CHECKED = {False: "La cellule suivante vérifie que TensorFlow voit le GPU.",  # by the page?
+           True: "Le code de la page vérifie, après ses imports, que TensorFlow voit le GPU."}
+GPU_CHECK = f"""import tensorflow as tf
 
-gpus = tf.config.list_physical_devices("GPU")
+gpus = {GPU_QUERY}
 if gpus:
     print("GPU disponible :", ", ".join(gpu.name for gpu in gpus))
 else:
@@ -200,10 +202,11 @@ def page_notebook(page: Page, rules: Rules | None = None) -> nbformat.NotebookNo
 
 def _notebook(page: Page, title: str, cells: list) -> nbformat.NotebookNode:
     """The page's cells after its title and the Colab first cells, with stable ids."""
+    checked = any(GPU_QUERY in block.code for block in page.blocks)
     cells = [
         v4.new_markdown_cell(f"# {title}"),
-        v4.new_markdown_cell(french(GPU_NOTE)),
-        v4.new_code_cell(GPU_CHECK),
+        v4.new_markdown_cell(french(GPU_NOTE.format(check=CHECKED[checked]))),
+        *([] if checked else [v4.new_code_cell(GPU_CHECK)]),
         *cells,
     ]
     stem = re.sub(r"[^A-Za-z0-9_-]", "-", page.name)[:50]
@@ -230,11 +233,8 @@ def write_notebooks(
     docs: Path = DOCS, out: Path | None = None, skip: tuple[str, ...] = ()
 ) -> tuple[list[Path], list[Path]]:
     """Write the notebook of every course page under `out` (docs/notebooks/ by default),
-    except those of the pages in `skip` (pages that failed keep all their outputs).
-
-    Returns the files that changed, and the notebooks that no page produces (kept: they
-    are not the script's to delete).
-    """
+    but those of the pages in `skip` (failed: they keep all their outputs). Returns the
+    files that changed, and the notebooks that no page produces (kept)."""
     out = Path(out or Path(docs) / NOTEBOOKS)
     pages = course_pages(docs)
     course = Course.from_config(None, docs=docs)
