@@ -58,10 +58,9 @@ def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, pa
 # is what defilement.js fixes. Only the rules that depend on the layout run again here;
 # the others are checked at 1280 px (those on colors in both palettes), and on the home
 # page at every width: what only narrow screens show (the menu's button and drawer) is
-# the same on every page. Every page at the phone's width, where the most blocks scroll
-# sideways and the targets are the closest; at the tablet's, the pages whose layout
-# changes with it beyond that: the home page (the header) and the chapters with widgets
-# (their grids and controls side by side).
+# the same on every page. Every page at the phone's width (what scrolls sideways at 800 px
+# scrolls at 375 px too); at the tablet's, the home page (the header) and the chapters
+# with widgets (their grids and controls are placed by the width).
 NARROW_WIDTHS = (800, 375)
 TABLET_PAGES = ["", *pages_with(r"^<div data-widget=")]
 LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]

@@ -179,6 +179,17 @@ def test_the_script_reports_a_failed_page_and_sums_up(write_page, docs, capsys):
     assert "Pages en échec : page (ligne 2 : ModuleNotFoundError)" in err
 
 
+def test_a_block_that_does_not_do_what_the_page_says_is_reported_with_its_line(
+    write_page, docs, capsys
+):
+    write_page("# Titre\n\n```python\nprint(1 + 1)\n```\n\n"
+               "<!--pytest-codeblocks:expected-output-->\n\n```text\n3\n```\n")  # fmt: skip
+    assert cli.main(["--mode", "fast", "--docs", str(docs)]) == 1
+    err = capsys.readouterr().err
+    assert "page.md, bloc de la ligne 3 : la sortie affichée sur la page ne correspond" in err
+    assert "Pages en échec : page (ligne 3 : BlockFailure)" in err
+
+
 def test_every_committed_figure_has_its_provenance():
     committed = read(DOCS)
     declared = {ref.path for page in course_pages() for ref in [*page.figures, *page.widgets]}

@@ -22,11 +22,12 @@ def test_fast_mode_caps_samples_and_epochs():
 
         model, seen = tiny_model(keras), []
         callback = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(1))
-        x, y = np.zeros((1000, 4), "float32"), np.zeros(1000, "int64")
+        x = np.random.default_rng(0).normal(size=(1000, 4)).astype("float32")
+        y = np.zeros(1000, "int64")
         history = model.fit(x, y, epochs=20, batch_size=32, callbacks=[callback])
-        predicted = model.predict(x)
+        predicted, whole = model.predict(x), model(x).numpy()
     assert len(seen) == workload.FAST_EPOCHS == len(history.history["loss"]) == info.epochs
-    assert predicted.shape == (1000, 2)  # one forward pass: never cut
+    np.testing.assert_allclose(predicted, whole, rtol=1e-5)  # one forward pass: never cut
     assert info.fit_seconds > 0
 
 
@@ -122,3 +123,24 @@ def test_estimate_mode_times_a_few_steps_and_estimates_the_whole_call():
     for timing in info.timings:
         assert 0 < timing.step_seconds and timing.first_seconds <= timing.seconds
     assert fit.seconds >= fit.first_seconds + 1000 * fit.step_seconds
+
+
+def test_the_pages_tests_predict_on_the_head_with_the_shape_of_the_whole():
+    """In `make test` only (tp_cnn.pytest_plugin, around each page's run), `predict` sees
+    `TEST_SAMPLES` inputs; each output keeps the length of the input, its rows repeated."""
+    from tp_cnn.pytest_plugin import TEST_SAMPLES, _on_the_head
+
+    seen = []
+
+    def predict(self, model, x, *args, **kwargs):  # a model with two outputs
+        seen.append(len(x))
+        return [2 * x[:, :2], x[:, :1]]
+
+    capped, whole = (type("W", (), {"info": type("I", (), {"capped": c})()})() for c in (1, 0))
+    x = np.arange(400.0).reshape(100, 4)
+    two, one = _on_the_head(predict)(capped, None, x)
+    assert seen == [TEST_SAMPLES] and two.shape == (100, 2) and one.shape == (100, 1)
+    np.testing.assert_array_equal(two[TEST_SAMPLES:2 * TEST_SAMPLES], 2 * x[:TEST_SAMPLES, :2])
+    _on_the_head(predict)(whole, None, x)  # a run that is not capped: every input
+    _on_the_head(predict)(capped, None, x[:TEST_SAMPLES])  # no more than the head: as is
+    assert seen[1:] == [100, TEST_SAMPLES]

@@ -194,8 +194,11 @@ outputs.commit({folder / name: b"nouveau" for name in "abc"})
 """
 
 
-def _default_sigint():
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def _default_signals():
+    """The signals' default actions, whatever the test inherited (`nohup` ignores SIGHUP,
+    a shell in the background SIGINT)."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM", "SIGHUP"])
@@ -205,7 +208,7 @@ def test_a_signal_in_the_middle_of_a_commit_waits_for_its_end(tmp_path, signal_n
     for name in "abc":
         (folder / name).write_bytes(b"ancien")
     process = subprocess.Popen([sys.executable, "-c", SLOW_COMMIT, str(folder), str(marker)],
-                               stderr=subprocess.PIPE, preexec_fn=_default_sigint)  # fmt: skip
+                               stderr=subprocess.PIPE, preexec_fn=_default_signals)  # fmt: skip
     deadline = time.monotonic() + 30
     while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)

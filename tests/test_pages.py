@@ -316,9 +316,9 @@ def test_a_quiz_in_an_admonition_knows_it(write_page):
     assert quiz.within[0].kind == "info" and quiz.questions[0].value == 6
 
 
-def test_every_chapter_ends_with_a_quiz_of_four_to_six_questions():
+def test_every_chapter_ends_with_a_quiz_of_four_to_eight_questions():
     for page in course_pages():
         (quiz,) = page.quizzes
-        assert 4 <= len(quiz.questions) <= 6, page.name
+        assert 4 <= len(quiz.questions) <= 8, page.name
         after = page.segments[page.segments.index(quiz) + 1 :]
         assert not [s for s in after if getattr(s, "text", "").strip()], page.name

@@ -29,7 +29,12 @@ from tp_cnn.running.harness import RunInfo, StandInWarning
 
 
 class BlockFailure(Exception):
-    """A block ran but did not do what the page says (output, expected error)."""
+    """A block ran but did not do what the page says (output, expected error); `lineno`:
+    the block's first line."""
+
+    def __init__(self, message: str, lineno: int):
+        super().__init__(message)
+        self.lineno = lineno
 
 
 @dataclass
@@ -121,7 +126,8 @@ class PageRun:
         except SystemExit as error:
             raise BlockFailure(
                 f"{where(self.page, block)} : ce bloc arrête Python ({error!r}, par sys.exit() "
-                "ou exit()). Une page s'exécute d'un bout à l'autre : retirez cet appel."
+                "ou exit()). Une page s'exécute d'un bout à l'autre : retirez cet appel.",
+                block.lineno,
             ) from None
         except Exception as error:
             if expected is None or not isinstance(error, expected):
@@ -132,7 +138,8 @@ class PageRun:
             if expected is not None:
                 raise BlockFailure(
                     f"{where(self.page, block)} : ce bloc doit lever {block.mark('xfail').raises}"
-                    " (c'est l'erreur que la page montre), mais il s'est exécuté sans erreur."
+                    " (c'est l'erreur que la page montre), mais il s'est exécuté sans erreur.",
+                    block.lineno,
                 )
         figures = [plt.figure(number) for number in plt.get_fignums()]
         for figure in figures:
@@ -160,7 +167,8 @@ class PageRun:
         raise BlockFailure(
             f"{where(self.page, block)} : la sortie affichée sur la page ne correspond "
             f"plus à ce que le code affiche.\n--- sur la page ---\n{block.expected_output}"
-            f"--- obtenu ---\n{result.output}"
+            f"--- obtenu ---\n{result.output}",
+            block.lineno,
         )
 
     def run(self) -> list[BlockResult]:
@@ -187,7 +195,10 @@ def describe_failure(page: Page, error: BaseException) -> str:
 
 
 def failed_line(page: Page, error: BaseException) -> int | None:
-    """The page line where the error was raised, when the page's code raised it."""
+    """The page line where the error was raised, when the page's code raised it, or of
+    the block that did not do what the page says."""
+    if isinstance(error, BlockFailure):
+        return error.lineno
     if isinstance(error, SyntaxError) and error.filename == str(page.path):
         return error.lineno
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(page.path)]
