@@ -597,7 +597,12 @@ def test_a_page_whose_process_dies_says_which_block_and_what_to_do(write_page, d
     assert "make test" not in done.stderr
 
 
-def test_sigterm_stops_the_script_and_removes_its_working_directory(write_page, docs, tmp_path):
+@pytest.mark.parametrize("sigint", ["SIG_DFL", "SIG_IGN"], ids=["terminal", "background"])
+def test_sigterm_stops_the_script_and_removes_its_working_directory(
+    write_page, docs, tmp_path, sigint
+):
+    """Also in the background (`nohup`, `&`), where SIGINT is inherited as ignored: the
+    page's process still stops on the SIGINT the script sends it, not killed 30 s later."""
     path = write_page(DRAW + RECORD)
     generate(path, docs)
     path.write_text(DRAW + SLOW + RECORD.replace("0.5", "0.25"), encoding="utf-8")
@@ -610,14 +615,17 @@ def test_sigterm_stops_the_script_and_removes_its_working_directory(write_page, 
         env={**os.environ, "TP_CNN_MARKER": str(marker), "TMPDIR": str(temporary)},
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, getattr(signal, sigint)),
     )
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.1)
     assert [p.name for p in temporary.iterdir() if p.name.startswith("tp-cnn-figures-")]
     process.send_signal(signal.SIGTERM)
+    sent = time.monotonic()
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143, err
+    assert time.monotonic() - sent < 20, "la page n'a pas reçu SIGINT : tuée au bout de 30 s"
     assert "Interrompu pendant" in err
     assert not [p for p in temporary.iterdir() if p.name.startswith("tp-cnn-figures-")]
     assert checksums(docs) == before

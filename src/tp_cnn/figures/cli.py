@@ -9,9 +9,9 @@ is not run again; a run never replaces the outputs of a more complete one (full,
 mixed, then fast) that is still current, unless `--force`: checked at start-up, and again
 under the manifest's lock when the page's outputs are written (another run may have
 finished meanwhile). A page whose process dies says which block it was running (the
-child writes it to a progress file). SIGTERM stops the script as Ctrl-C does: the
-working directory is removed. Temporary files that a killed run left in docs/ are
-removed at start-up. `--estimate` prints how long a full run would take (`estimate`),
+child writes it to a progress file). SIGTERM stops the script as Ctrl-C does, also in
+the background: the working directory is removed; a killed run's temporary files in docs/
+are removed at start-up. `--estimate` prints how long a full run would take (`estimate`),
 writing nothing; `--list` needs only the standard library (the GPU workflow runs it).
 """
 
@@ -104,14 +104,13 @@ def run_page(page: Page, args, workdir: Path, mode: str | None = None) -> dict:
 
 
 def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return str(number)
+    return {s.value: s.name for s in signal.Signals}.get(number, str(number))
 
 
 def _die_with_parent() -> None:
-    """In the child: killed if the figure script dies (Linux), never left running alone."""
+    """In the child: killed if the script dies (Linux); stopped by its SIGINT, even when
+    started in the background (`nohup`, `&`: SIGINT inherited as ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
