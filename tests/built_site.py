@@ -348,6 +348,43 @@ def page_id(page: str) -> str:
     return page.strip("/") or "accueil"
 
 
+# Widths of a phone and a tablet; 1280 px is the tab's. Only the rules that depend on the
+# layout run again there; the others are checked at 1280 px (those on colors in both
+# palettes), and on the home page at every width: what only narrow screens show (the
+# menu's button and drawer) is the same on every page. Every page at the phone's width
+# (what scrolls sideways at 800 px scrolls at 375 px too); at the tablet's, the home page
+# (the header) and the chapters with widgets (their grids and controls are placed by the
+# width).
+NARROW_WIDTHS = (800, 375)
+LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]
+# Scroll the whole page once: what loads on scrolling is then loaded.
+SCROLL_THROUGH = """async () => { const step = innerHeight * 2;
+  for (let y = 0; y < document.body.scrollHeight; y += step) {
+    scrollTo(0, y); await new Promise(r => requestAnimationFrame(r)); }
+  scrollTo(0, 0); await new Promise(r => setTimeout(r, 300)); }"""
+# The page's `resize` handlers run at the next frame.
+TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+@functools.cache
+def tablet_pages() -> list[str]:
+    return ["", *pages_with(r"^<div data-widget=")]
+
+
+def narrow_violations(tab, axe: str, page: str, widths=NARROW_WIDTHS) -> list[str]:
+    """axe-core's serious violations of the page shown by `tab` at `widths` (the tablet's
+    only for `tablet_pages()`), one line each; the tab is left at the last width."""
+    widths = [w for w in widths if w == NARROW_WIDTHS[-1] or page in tablet_pages()]
+    found = []
+    for width in widths:
+        tab.set_viewport_size({"width": width, "height": 800})
+        tab.evaluate(SCROLL_THROUGH if width == widths[0] else TWO_FRAMES)
+        rules = None if page == "" else LAYOUT_RULES
+        if serious := serious_of(axe_violations(tab, axe, rules)):
+            found.append(f"/{page} à {width} px : {serious}")
+    return found
+
+
 # The widgets built (or failed): axe then sees them as a student does.
 WIDGETS_SETTLED = """() => [...document.querySelectorAll('[data-widget]')]
   .every((w) => ['ready', 'error'].includes(w.dataset.ready))"""

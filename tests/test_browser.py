@@ -3,7 +3,8 @@ Playwright, on the site served by a local server (tests/built_site.py).
 
 Every page: no console error, no failed request, no request to any other host (privacy),
 its images load, its math is typeset, under 2 MB transferred (printed), no serious or
-critical accessibility violation (axe-core, from npm). The chapters: solutions folded,
+critical accessibility violation (axe-core, from npm) at 1280 px, then at the widths of
+a tablet and a phone (same load, the window narrowed). The chapters: solutions folded,
 one unfolds on click (and the README's screenshot), the copy button copies a block's code.
 The site: the light/dark toggle, the French search. Without the browser: no broken link
 or anchor, a French description for every figure, and French spelling (hunspell).
@@ -25,6 +26,7 @@ from built_site import (
     broken_links,
     html_file,
     misspelled,
+    narrow_violations,
     page_id,
     pages_with,
     project_words,
@@ -38,6 +40,7 @@ CHAPTERS = pages_with(r"^```python")  # the chapters of the TP: code, math, figu
 SOLUTIONS = pages_with(r"^\s*\?\?\?\+? tf\b")  # the pages with a solution to unfold
 MAX_WEIGHT = 2_000_000  # bytes transferred by one page, images included
 SCREENSHOT_PAGE = "convolution-pooling/"
+WIDE = {"width": 1280, "height": 800}  # the tab's (tests/conftest.py)
 
 
 # ---------------------------------------------------------------------------------------
@@ -57,6 +60,7 @@ class Visit:
     violations: list[dict] | None  # None: axe-core not installed
     solution: dict | None = None  # a solution unfolded by a click (pages with solutions)
     copy: dict | None = None  # a block's copy button clicked (chapters)
+    narrow: list[str] | None = None  # axe-core at a tablet's and a phone's widths
 
     @property
     def weight(self) -> int:
@@ -97,7 +101,8 @@ _MATH = r"""() => {
 
 def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     """One load of the page: what it asked for and showed, its accessibility, then (after
-    the measures) a click on a solution and on a copy button."""
+    the measures) a click on a solution and on a copy button, and last its accessibility
+    at narrower widths (the window narrowed: the page is not loaded again)."""
     journal.reset()
     server.take_sent()
     response = tab.goto(server.url + page, wait_until="load")
@@ -121,6 +126,11 @@ def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
         record.solution = _unfold_a_solution(tab, capture=page == SCREENSHOT_PAGE)
     if page in CHAPTERS:
         record.copy = _copy_a_block(tab)
+    if axe is not None:
+        try:
+            record.narrow = narrow_violations(tab, axe, page)
+        finally:
+            tab.set_viewport_size(WIDE)
     return record
 
 
@@ -222,6 +232,15 @@ def test_the_page_has_no_serious_accessibility_violation(visit, page):
         pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
     serious = serious_of(seen.violations)
     assert not serious, "violations (axe-core) :\n" + serious
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_the_page_passes_axe_at_the_widths_of_a_tablet_and_a_phone(visit, page):
+    """With a mouse; a device without one: tests/test_browser_views.py."""
+    seen = visit(page)
+    if seen.narrow is None:
+        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
+    assert not seen.narrow, "violations (axe-core) :\n" + "\n".join(seen.narrow)
 
 
 def test_each_page_weighs_less_than_2_mb(visit, record_property):

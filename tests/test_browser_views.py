@@ -1,6 +1,7 @@
 """The built site in the other views a student may have, in the browser (see
 test_browser.py, which visits every page once at 1280 px in the light palette): the dark
-palette, the widths of a phone and a tablet, the keyboard on blocks shown late, the
+palette, a device without a mouse at the widths of a phone and a tablet, the keyboard on
+blocks shown late, the
 light/dark toggle, the French search without accents, the 404 page at any depth. Its own
 file, so that `pytest -n` runs it beside the visits."""
 
@@ -9,17 +10,16 @@ from __future__ import annotations
 import pytest
 from built_site import (
     AXE,
+    NARROW_WIDTHS,
     SITE_PATH,
+    TWO_FRAMES,
     WIDGETS_SETTLED,
     axe_violations,
     let_through,
+    narrow_violations,
     page_id,
-    pages_with,
     serious_of,
-    site_pages,
 )
-
-PAGES = site_pages()
 
 
 def _forget_the_palette(tab, server):
@@ -53,45 +53,27 @@ def test_the_dark_palette_has_no_serious_accessibility_violation(tab, server, pa
     assert not serious, "violations (axe-core, palette sombre) :\n" + serious
 
 
-# Widths of a phone and a tablet; 1280 px is the tab's (above). Phones and tablets have no
-# mouse: Material then leaves its code blocks out of the keyboard's reach (no hover), which
-# is what defilement.js fixes. Only the rules that depend on the layout run again here;
-# the others are checked at 1280 px (those on colors in both palettes), and on the home
-# page at every width: what only narrow screens show (the menu's button and drawer) is
-# the same on every page. Every page at the phone's width (what scrolls sideways at 800 px
-# scrolls at 375 px too); at the tablet's, the home page (the header) and the chapters
-# with widgets (their grids and controls are placed by the width).
-NARROW_WIDTHS = (800, 375)
-TABLET_PAGES = ["", *pages_with(r"^<div data-widget=")]
-LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]
-_SCROLL = """async () => { const step = innerHeight * 2;
-  for (let y = 0; y < document.body.scrollHeight; y += step) {
-    scrollTo(0, y); await new Promise(r => requestAnimationFrame(r)); }
-  scrollTo(0, 0); await new Promise(r => setTimeout(r, 300)); }"""
-_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# A phone or a tablet has no mouse: Material then leaves its code blocks out of the
+# keyboard's reach (no hover), which is what defilement.js fixes. The narrow widths are
+# checked on every page with a mouse (tests/test_browser.py, in the visit); without one,
+# on a page of each template: the chapter with the most widgets and blocks, and a
+# notebook (the same scripts run on every page of a template).
+TOUCH_PAGES = ["convolution-pooling/", "notebooks/convolution-pooling/"]
 
 
-def test_every_page_passes_axe_at_the_widths_of_a_phone_and_a_tablet(browser, server):
+@pytest.mark.parametrize("page", TOUCH_PAGES, ids=page_id)
+def test_a_page_on_a_device_without_mouse_passes_axe_at_narrow_widths(browser, server, page):
     if not AXE.is_file():
         pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
     context = browser.new_context(
         viewport={"width": NARROW_WIDTHS[0], "height": 800}, locale="fr-FR", has_touch=True
     )
     let_through(context, server.url)
-    tab, axe, found = context.new_page(), AXE.read_text(encoding="utf-8"), []
+    tab = context.new_page()
     try:
-        for page in PAGES:
-            tab.goto(server.url + page, wait_until="load")
-            widths = NARROW_WIDTHS if page in TABLET_PAGES else NARROW_WIDTHS[-1:]
-            for width in widths:
-                tab.set_viewport_size({"width": width, "height": 800})
-                if width == widths[0]:
-                    tab.evaluate(_SCROLL)  # once: what loads on scrolling is then loaded
-                else:  # the page's `resize` handlers run at the next frame
-                    tab.evaluate(_TWO_FRAMES)
-                rules = None if page == "" else LAYOUT_RULES
-                if serious := serious_of(axe_violations(tab, axe, rules)):
-                    found.append(f"/{page} à {width} px : {serious}")
+        tab.goto(server.url + page, wait_until="load")
+        assert not tab.evaluate("() => matchMedia('(hover)').matches")  # no mouse
+        found = narrow_violations(tab, AXE.read_text(encoding="utf-8"), page)
     finally:
         context.close()
     assert not found, "violations (axe-core) :\n" + "\n".join(found)
@@ -105,7 +87,7 @@ def test_a_block_shown_after_the_page_gets_the_keyboard_when_it_scrolls(tab, ser
       wrap.className = "md-typeset__scrollwrap"; wrap.id = "bloc-ajoute";
       wrap.style.overflowX = "auto"; wrap.innerHTML = '<div style="width: 5000px">.</div>';
       document.querySelector(".md-content").append(wrap); }""")
-    tab.evaluate(_TWO_FRAMES)
+    tab.evaluate(TWO_FRAMES)
     assert tab.locator("#bloc-ajoute").get_attribute("tabindex") == "0"
 
 

@@ -3,7 +3,8 @@
 One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
 page, as in a notebook, in the harness's fast mode cut further (`TEST_SAMPLES` samples
 and `TEST_EPOCHS` epochs per `fit`, `predict` on `TEST_SAMPLES` samples, its result repeated
-to the input's length: the tests write no figure); one per exercise's check,
+to the input's length: the tests write no figure; every model run eagerly, see `_eagerly`);
+one per exercise's check,
 run after its solution ("…::vérification ligne N", `running.checks`). A block after a failed one is
 skipped, with the reason. Pages run in reading order (the site's navigation), all in
 one temporary working directory, as a student running them one after the other would;
@@ -93,6 +94,8 @@ def pytest_configure(config):
     block_timeout(config)  # refused at once if it is not a number
     # The tests write no figure: they cut the fast mode further than the figure script.
     workload.FAST_SAMPLES, workload.FAST_EPOCHS = TEST_SAMPLES, TEST_EPOCHS
+    for name in ("fit", "evaluate", "predict"):
+        setattr(workload.Workload, name, _eagerly(getattr(workload.Workload, name)))
     home = config.stash[HOME] = Path(tempfile.mkdtemp(prefix="tp-cnn-home-"))
     os.environ.update({"HOME": str(home), "KERAS_HOME": str(home / ".keras")})
     harness.quiet_tensorflow()
@@ -100,6 +103,21 @@ def pytest_configure(config):
         "markers", "real_data_output: the output shown depends on the real data (see executor)"
     )
     config.stash[WORKDIR] = Path(tempfile.mkdtemp(prefix="tp-cnn-pages-"))
+
+
+def _eagerly(call):
+    """`fit`, `evaluate` or `predict` in the tests' fast mode, the model run eagerly (as
+    `compile(run_eagerly=True)` would): on `TEST_SAMPLES` samples, tracing a model into a
+    graph costs more than running it (measured: the pages' blocks took 50 s of CPU, 38 s
+    eagerly). The same layers, the same shapes; the figure script keeps Keras' graphs."""
+
+    @functools.wraps(call)
+    def eagerly(self, model, *args, **kwargs):
+        if self.info.capped:
+            model.run_eagerly = True
+        return call(self, model, *args, **kwargs)
+
+    return eagerly
 
 
 def _on_the_head(predict):
