@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import mimetypes
 import os
 import posixpath
 import re
@@ -53,17 +54,18 @@ def html_file(site: Path, page: str) -> Path:
 
 
 class SiteServer(ThreadingHTTPServer):
-    """Serves the built site on 127.0.0.1 (a free port), gzipped like GitHub Pages, and
-    records what it sends: `sent` lists (path, bytes transferred, bytes of the file)."""
+    """Serves the built site on 127.0.0.1 (a free port), gzipped like GitHub Pages, to be
+    cached by the browser (a page's weight is what it asks for: `weigh`, not what it is
+    sent again)."""
 
     daemon_threads = True
     COMPRESSED = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
     def __init__(self, root: Path):
         super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
-        self.url = f"http://127.0.0.1:{self.server_port}{SITE_PATH}"
+        self.origin = f"http://127.0.0.1:{self.server_port}"
+        self.url = self.origin + SITE_PATH
         self.root = root
-        self.sent: list[tuple[str, int, int]] = []
         self.lock = threading.Lock()
         self._gzipped: dict[str, bytes] = {}
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -76,16 +78,36 @@ class SiteServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def take_sent(self) -> list[tuple[str, int, int]]:
-        with self.lock:
-            sent, self.sent = self.sent, []
-        return sent
+    def resolve(self, url: str) -> tuple[int, Path | None]:
+        """The status and the file that a request for `url` (a path) gets, as on GitHub
+        Pages: a folder's index.html (301 to add its slash), else the site's 404 page."""
+        file = self.root / unquote(url.removeprefix(SITE_PATH)).lstrip("/")
+        if not url.startswith(SITE_PATH) or ".." in file.relative_to(self.root).parts:
+            file = self.root / "404.html"
+        if file.is_dir():
+            if not url.endswith("/"):
+                return 301, None
+            file = file / "index.html"
+        if file.is_file():
+            return 200, file
+        missing = self.root / "404.html"
+        return 404, missing if missing.is_file() else None
 
-    def gzipped(self, path: str, body: bytes) -> bytes:
+    def body(self, file: Path, gzip_ok: bool = True) -> tuple[bytes, str, bool]:
+        """The bytes sent for `file`, its type, and whether they are gzipped."""
+        body = file.read_bytes()
+        ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if not (gzip_ok and ctype.startswith(self.COMPRESSED)):
+            return body, ctype, False
         with self.lock:
-            if path not in self._gzipped:
-                self._gzipped[path] = gzip.compress(body, compresslevel=6, mtime=0)
-            return self._gzipped[path]
+            if file not in self._gzipped:
+                self._gzipped[file] = gzip.compress(body, compresslevel=6, mtime=0)
+            return self._gzipped[file], ctype, True
+
+    def weigh(self, url: str) -> tuple[int, int]:
+        """(bytes transferred, bytes of the file) for a request of `url` (a path)."""
+        _, file = self.resolve(url)
+        return (len(self.body(file)[0]), file.stat().st_size) if file else (0, 0)
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -96,43 +118,27 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         url = urlsplit(self.path).path
-        path = (
-            self.translate_path("/" + url.removeprefix(SITE_PATH))
-            if url.startswith(SITE_PATH)
-            else ""
+        status, file = self.server.resolve(url)
+        if status == 301:
+            self.send_response(301)
+            self.send_header("Location", url + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if file is None:
+            self.send_error(404)
+            return
+        body, ctype, gzipped = self.server.body(
+            file, "gzip" in self.headers.get("Accept-Encoding", "")
         )
-        if os.path.isdir(path):
-            if not url.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", url + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            path = os.path.join(path, "index.html")
-        status = 200
-        if not os.path.isfile(path):  # like GitHub Pages: the site's 404 page, if any
-            status, path = 404, str(self.server.root / "404.html")
-            if not os.path.isfile(path):
-                self.send_error(404)
-                return
-        body = Path(path).read_bytes()
-        size = len(body)
-        ctype = self.guess_type(path)
-        gzipped = "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(
-            SiteServer.COMPRESSED
-        )
-        if gzipped:
-            body = self.server.gzipped(path, body)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "max-age=3600")  # the files do not change
         self.end_headers()
         self.wfile.write(body)
-        with self.server.lock:
-            self.server.sent.append((urlsplit(self.path).path, len(body), size))
 
 
 # ---------------------------------------------------------------------------------------
@@ -329,8 +335,10 @@ def misspelled(text: str, personal: Path, dictionaries: str = "fr_FR") -> list[s
 
 def let_through(context, prefix: str, outside: list[str] | None = None) -> None:
     """Every request of the browser `context` that does not start with `prefix` is blocked
-    (and noted in `outside`): the one filter of the tests' browsers. A pattern, matched by
-    Playwright itself: the requests let through never come back to Python."""
+    (and noted in `outside`): the filter of the pages opened from disk (file://), where the
+    browser's own (tests/conftest.py, `ONLY_LOCAL_HOSTS`) cannot tell the site from the rest
+    of the disk. A pattern, matched by Playwright itself: the requests let through never
+    come back to Python."""
 
     def block(request_route):
         if outside is not None:

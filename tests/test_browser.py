@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from built_site import (
@@ -104,11 +105,13 @@ def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     the measures) a click on a solution and on a copy button, and last its accessibility
     at narrower widths (the window narrowed: the page is not loaded again)."""
     journal.reset()
-    server.take_sent()
     response = tab.goto(server.url + page, wait_until="load")
     tab.wait_for_load_state("networkidle")
     tab.wait_for_function(WIDGETS_SETTLED, timeout=10_000)
-    sent = server.take_sent()
+    # Everything it asked for, from the browser's cache or not: as on a first visit.
+    asked = dict.fromkeys(urlsplit(url).path for url in journal.requests
+                          if url.startswith(server.origin + "/"))  # fmt: skip
+    sent = [(path, *server.weigh(path)) for path in asked]
     record = Visit(
         page=page,
         status=response.status if response else 0,

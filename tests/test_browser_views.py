@@ -15,7 +15,6 @@ from built_site import (
     TWO_FRAMES,
     WIDGETS_SETTLED,
     axe_violations,
-    let_through,
     narrow_violations,
     page_id,
     serious_of,
@@ -68,7 +67,6 @@ def test_a_page_on_a_device_without_mouse_passes_axe_at_narrow_widths(browser, s
     context = browser.new_context(
         viewport={"width": NARROW_WIDTHS[0], "height": 800}, locale="fr-FR", has_touch=True
     )
-    let_through(context, server.url)
     tab = context.new_page()
     try:
         tab.goto(server.url + page, wait_until="load")
