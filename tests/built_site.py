@@ -365,13 +365,9 @@ def page_id(page: str) -> str:
 # width).
 NARROW_WIDTHS = (800, 375)
 LAYOUT_RULES = ["scrollable-region-focusable", "target-size"]
-# Scroll the whole page once: what loads on scrolling is then loaded.
-SCROLL_THROUGH = """async () => { const step = innerHeight * 2;
-  for (let y = 0; y < document.body.scrollHeight; y += step) {
-    scrollTo(0, y); await new Promise(r => requestAnimationFrame(r)); }
-  scrollTo(0, 0); await new Promise(r => setTimeout(r, 300)); }"""
 # The page's `resize` handlers run at the next frame.
 TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+NOTHING_MOVES = "() => document.getAnimations().every((a) => a.playState !== 'running')"
 
 
 @functools.cache
@@ -381,12 +377,14 @@ def tablet_pages() -> list[str]:
 
 def narrow_violations(tab, axe: str, page: str, widths=NARROW_WIDTHS) -> list[str]:
     """axe-core's serious violations of the page shown by `tab` at `widths` (the tablet's
-    only for `tablet_pages()`), one line each; the tab is left at the last width."""
+    only for `tablet_pages()`), one line each; the tab is left at the last width. The page
+    is settled (its widgets built), as in the visits: only its layout changes."""
     widths = [w for w in widths if w == NARROW_WIDTHS[-1] or page in tablet_pages()]
     found = []
     for width in widths:
         tab.set_viewport_size({"width": width, "height": 800})
-        tab.evaluate(SCROLL_THROUGH if width == widths[0] else TWO_FRAMES)
+        tab.evaluate(TWO_FRAMES)
+        tab.wait_for_function(NOTHING_MOVES)  # Material's transitions at the new width
         rules = None if page == "" else LAYOUT_RULES
         if serious := serious_of(axe_violations(tab, axe, rules)):
             found.append(f"/{page} à {width} px : {serious}")

@@ -70,6 +70,7 @@ def test_a_page_on_a_device_without_mouse_passes_axe_at_narrow_widths(browser, s
     tab = context.new_page()
     try:
         tab.goto(server.url + page, wait_until="load")
+        tab.wait_for_function(WIDGETS_SETTLED, timeout=10_000)
         assert not tab.evaluate("() => matchMedia('(hover)').matches")  # no mouse
         found = narrow_violations(tab, AXE.read_text(encoding="utf-8"), page)
     finally:
