@@ -198,7 +198,9 @@ class CoursePage(pytest.File):
     def setup(self):
         self._predict = workload.Workload.predict
         workload.Workload.predict = _on_the_head(self._predict)  # the pages' runs only
-        self._environment = harness.prepared("fast", self.config.stash[WORKDIR])
+        self._environment = harness.prepared(
+            "fast", self.config.stash[WORKDIR], with_keras=harness.uses_keras(self.page)
+        )  # as the figure script runs it: a page without Keras does not import it
         self.run = PageRun(self.page, self._environment.__enter__())
 
     def teardown(self):
