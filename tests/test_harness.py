@@ -128,7 +128,7 @@ def test_estimate_mode_times_a_few_steps_and_estimates_the_whole_call():
 def test_the_pages_tests_predict_on_the_head_with_the_shape_of_the_whole():
     """In `make test` only (tp_cnn.pytest_plugin, around each page's run), `predict` sees
     `TEST_SAMPLES` inputs; each output keeps the length of the input, its rows repeated."""
-    from tp_cnn.pytest_plugin import TEST_SAMPLES, _on_the_head
+    from tp_cnn.running.make_test import TEST_SAMPLES, on_the_head
 
     seen = []
 
@@ -138,9 +138,9 @@ def test_the_pages_tests_predict_on_the_head_with_the_shape_of_the_whole():
 
     capped, whole = (type("W", (), {"info": type("I", (), {"capped": c})()})() for c in (1, 0))
     x = np.arange(400.0).reshape(100, 4)
-    two, one = _on_the_head(predict)(capped, None, x)
+    two, one = on_the_head(predict)(capped, None, x)
     assert seen == [TEST_SAMPLES] and two.shape == (100, 2) and one.shape == (100, 1)
     np.testing.assert_array_equal(two[TEST_SAMPLES:2 * TEST_SAMPLES], 2 * x[:TEST_SAMPLES, :2])
-    _on_the_head(predict)(whole, None, x)  # a run that is not capped: every input
-    _on_the_head(predict)(capped, None, x[:TEST_SAMPLES])  # no more than the head: as is
+    on_the_head(predict)(whole, None, x)  # a run that is not capped: every input
+    on_the_head(predict)(capped, None, x[:TEST_SAMPLES])  # no more than the head: as is
     assert seen[1:] == [100, TEST_SAMPLES]

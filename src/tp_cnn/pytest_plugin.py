@@ -1,14 +1,12 @@
 """Make every Python block of every page of docs/ a pytest test.
 
 One test per block ("docs/<page>.md::ligne N"), run in page order in one namespace per
-page, as in a notebook, in the harness's fast mode cut further (`TEST_SAMPLES` samples
-and `TEST_EPOCHS` epochs per `fit`, `predict` on `TEST_SAMPLES` samples, its result repeated
-to the input's length: the tests write no figure; every model run eagerly, see `_eagerly`);
-one per exercise's check,
-run after its solution ("…::vérification ligne N", `running.checks`). A block after a failed one is
-skipped, with the reason. Pages run in reading order (the site's navigation), all in
-one temporary working directory, as a student running them one after the other would;
-with `pytest -n` (pytest-xdist), all of them in one process.
+page, as in a notebook, in the harness's fast mode cut further (`running.make_test`: the
+tests write no figure); one per exercise's check, run after its solution
+("…::vérification ligne N", `running.checks`). A block after a failed one is skipped,
+with the reason. Pages run in reading order (the site's navigation), all in one
+temporary working directory, as a student running them one after the other would; with
+`pytest -n` (pytest-xdist), all of them in one process.
 
 Each block has a time limit (ini option `tp_cnn_block_timeout`, in seconds: 600 by
 default, 0 for none): a block that runs longer fails, naming its page and line, and the
@@ -22,7 +20,6 @@ Keras cache is neither read nor filled.
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 import os
 import shutil
@@ -32,19 +29,17 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tp_cnn.paths import DOCS
 from tp_cnn.reading.navigation import read_nav, reading_order
 from tp_cnn.reading.pages import PageError, load_page
-from tp_cnn.running import checks, harness, workload
+from tp_cnn.running import checks, harness, make_test, workload
 from tp_cnn.running.executor import PageRun, describe_failure
 
 WORKDIR = pytest.StashKey[Path]()
 HOME = pytest.StashKey[Path]()
 BLOCK_TIMEOUT = "tp_cnn_block_timeout"
-TEST_SAMPLES, TEST_EPOCHS = 32, 1  # what `fit`, `evaluate` and `predict` see in `make test`
 
 
 class BlockTimeout(BaseException):  # not an Exception: the page's `except Exception` lets it by
@@ -92,10 +87,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     block_timeout(config)  # refused at once if it is not a number
-    # The tests write no figure: they cut the fast mode further than the figure script.
-    workload.FAST_SAMPLES, workload.FAST_EPOCHS = TEST_SAMPLES, TEST_EPOCHS
-    for name in ("fit", "evaluate", "predict"):
-        setattr(workload.Workload, name, _eagerly(getattr(workload.Workload, name)))
+    make_test.cut_further()  # the tests write no figure
     home = config.stash[HOME] = Path(tempfile.mkdtemp(prefix="tp-cnn-home-"))
     os.environ.update({"HOME": str(home), "KERAS_HOME": str(home / ".keras")})
     harness.quiet_tensorflow()
@@ -103,38 +95,6 @@ def pytest_configure(config):
         "markers", "real_data_output: the output shown depends on the real data (see executor)"
     )
     config.stash[WORKDIR] = Path(tempfile.mkdtemp(prefix="tp-cnn-pages-"))
-
-
-def _eagerly(call):
-    """`fit`, `evaluate` or `predict` in the tests' fast mode, the model run eagerly (as
-    `compile(run_eagerly=True)` would): on `TEST_SAMPLES` samples, tracing a model into a
-    graph costs more than running it (measured: the pages' blocks took 50 s of CPU, 38 s
-    eagerly). The same layers, the same shapes; the figure script keeps Keras' graphs."""
-
-    @functools.wraps(call)
-    def eagerly(self, model, *args, **kwargs):
-        if self.info.capped:
-            model.run_eagerly = True
-        return call(self, model, *args, **kwargs)
-
-    return eagerly
-
-
-def _on_the_head(predict):
-    """`predict` in the tests: on the first `TEST_SAMPLES` inputs only, each output
-    repeated to the input's length (the shapes the next blocks need, not their values: the
-    tests' data are stand-ins; the figure script predicts on everything)."""
-
-    @functools.wraps(predict)
-    def on_the_head(self, model, x, *args, **kwargs):
-        if not (self.info.capped and isinstance(x, np.ndarray) and len(x) > TEST_SAMPLES):
-            return predict(self, model, x, *args, **kwargs)
-        out = predict(self, model, x[:TEST_SAMPLES], *args, **kwargs)
-        parts = [out] if isinstance(out, np.ndarray) else list(out)
-        grown = [np.resize(part, (len(x), *part.shape[1:])) for part in parts]
-        return grown[0] if isinstance(out, np.ndarray) else type(out)(grown)
-
-    return on_the_head
 
 
 def pytest_unconfigure(config):
@@ -197,7 +157,7 @@ class CoursePage(pytest.File):
 
     def setup(self):
         self._predict = workload.Workload.predict
-        workload.Workload.predict = _on_the_head(self._predict)  # the pages' runs only
+        workload.Workload.predict = make_test.on_the_head(self._predict)  # the pages' runs only
         self._environment = harness.prepared(
             "fast", self.config.stash[WORKDIR], with_keras=harness.uses_keras(self.page)
         )  # as the figure script runs it: a page without Keras does not import it
