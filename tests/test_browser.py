@@ -4,7 +4,8 @@ Playwright, on the site served by a local server (tests/built_site.py).
 Every page: no console error, no failed request, no request to any other host (privacy),
 its images load, its math is typeset, under 2 MB transferred (printed), no serious or
 critical accessibility violation (axe-core, from npm) at 1280 px, then at the widths of
-a tablet and a phone (same load, the window narrowed). The chapters: solutions folded,
+a tablet and a phone (same load, the window narrowed), and on a few pages in the dark
+palette (switched by the header's button). The chapters: solutions folded,
 one unfolds on click (and the README's screenshot), the copy button copies a block's code.
 The site: the light/dark toggle, the French search. Without the browser: no broken link
 or anchor, a French description for every figure, and French spelling (hunspell).
@@ -22,6 +23,7 @@ import pytest
 from built_site import (
     AXE,
     CAPTURE,
+    NOTHING_MOVES,
     WIDGETS_SETTLED,
     axe_violations,
     broken_links,
@@ -42,6 +44,10 @@ SOLUTIONS = pages_with(r"^\s*\?\?\?\+? tf\b")  # the pages with a solution to un
 MAX_WEIGHT = 2_000_000  # bytes transferred by one page, images included
 SCREENSHOT_PAGE = "convolution-pooling/"
 WIDE = {"width": 1280, "height": 800}  # the tab's (tests/conftest.py)
+# The dark palette changes colors only: the rules on colors, on the home page, the two
+# chapters with widgets and a notebook.
+DARK_PAGES = ["", "convolution-pooling/", "cnn-cifar10/", "notebooks/convolution-pooling/"]
+COLOR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -62,6 +68,7 @@ class Visit:
     solution: dict | None = None  # a solution unfolded by a click (pages with solutions)
     copy: dict | None = None  # a block's copy button clicked (chapters)
     narrow: list[str] | None = None  # axe-core at a tablet's and a phone's widths
+    dark: str | None = None  # axe-core's rules on colors in the dark palette (DARK_PAGES)
 
     @property
     def weight(self) -> int:
@@ -134,7 +141,22 @@ def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
             record.narrow = narrow_violations(tab, axe, page)
         finally:
             tab.set_viewport_size(WIDE)
+    if axe is not None and page in DARK_PAGES:
+        record.dark = _in_the_dark_palette(tab, axe)
     return record
+
+
+def _in_the_dark_palette(tab, axe: str) -> str:
+    """axe-core's rules on colors once the reader has switched to the dark palette (the
+    header's button; Material stores the choice: it is switched back after)."""
+    try:
+        tab.get_by_title("Passer en mode sombre").click()
+        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+        tab.wait_for_function(NOTHING_MOVES)
+        return serious_of(axe_violations(tab, axe, COLOR_RULES))
+    finally:
+        tab.get_by_title("Passer en mode clair").click()
+        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
 
 
 def _unfold_a_solution(tab, capture: bool) -> dict:
@@ -244,6 +266,14 @@ def test_the_page_passes_axe_at_the_widths_of_a_tablet_and_a_phone(visit, page):
     if seen.narrow is None:
         pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
     assert not seen.narrow, "violations (axe-core) :\n" + "\n".join(seen.narrow)
+
+
+@pytest.mark.parametrize("page", DARK_PAGES, ids=page_id)
+def test_the_dark_palette_has_no_serious_accessibility_violation(visit, page):
+    seen = visit(page)
+    if seen.dark is None:
+        pytest.skip("axe-core introuvable : lancez `npm ci` (`make test` le fait)")
+    assert not seen.dark, "violations (axe-core, palette sombre) :\n" + seen.dark
 
 
 def test_each_page_weighs_less_than_2_mb(visit, record_property):
