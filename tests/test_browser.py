@@ -110,7 +110,8 @@ _MATH = r"""() => {
 def _visit(tab, journal, server, page: str, axe: str | None) -> Visit:
     """One load of the page: what it asked for and showed, its accessibility, then (after
     the measures) a click on a solution and on a copy button, and last its accessibility
-    at narrower widths (the window narrowed: the page is not loaded again)."""
+    at narrower widths (the window narrowed: the page is not loaded again) and, for
+    DARK_PAGES, in the dark palette."""
     journal.reset()
     response = tab.goto(server.url + page, wait_until="load")
     tab.wait_for_load_state("networkidle")
