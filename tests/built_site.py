@@ -82,14 +82,13 @@ class SiteServer(ThreadingHTTPServer):
         """The status and the file that a request for `url` (a path) gets, as on GitHub
         Pages: a folder's index.html (301 to add its slash), else the site's 404 page."""
         file = self.root / unquote(url.removeprefix(SITE_PATH)).lstrip("/")
-        if not url.startswith(SITE_PATH) or ".." in file.relative_to(self.root).parts:
-            file = self.root / "404.html"
-        if file.is_dir():
-            if not url.endswith("/"):
+        if url.startswith(SITE_PATH) and ".." not in file.relative_to(self.root).parts:
+            if file.is_dir() and not url.endswith("/"):
                 return 301, None
-            file = file / "index.html"
-        if file.is_file():
-            return 200, file
+            if file.is_dir():
+                file = file / "index.html"
+            if file.is_file():
+                return 200, file
         missing = self.root / "404.html"
         return 404, missing if missing.is_file() else None
 
